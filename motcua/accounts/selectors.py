@@ -1,0 +1,96 @@
+"""Reads about units and users, and the access helpers every view and endpoint goes through."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import Membership, Role, Unit, User
+from motcua.workdays.arith import Calendar
+from motcua.workdays.selectors import calendar_for
+
+
+def unit_descendant_ids(root_ids: Iterable[int]) -> set[int]:
+    """Return the ids of the given units and of every unit below them (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in Unit.objects.values_list("id", "parent_id"):
+        children[parent_id].append(unit_id)
+    seen: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in seen:
+            seen.add(unit_id)
+            stack.extend(children[unit_id])
+    return seen
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """Return the unit's ancestors, nearest first."""
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    chain_ids = []
+    current = parents.get(unit.pk)
+    while current is not None and current not in chain_ids:
+        chain_ids.append(current)
+        current = parents.get(current)
+    by_id = Unit.objects.in_bulk(chain_ids)
+    return [by_id[pk] for pk in chain_ids]
+
+
+def unit_calendar(unit: Unit | None, on: date | None = None) -> Calendar:
+    """Return the working calendar of `unit` (its own overrides, then its ancestors', then national)."""
+    codes = [] if unit is None else [unit.code, *(a.code for a in unit_ancestors(unit))]
+    return calendar_for(codes, on)
+
+
+def active_memberships(user: User) -> QuerySet[Membership]:
+    """Return the user's active memberships with their units."""
+    return Membership.objects.filter(user=user, is_active=True).select_related("unit").order_by("unit__code", "role")
+
+
+def visible_unit_ids(user: User) -> set[int]:
+    """Return the ids of the units `user` may see: each membership unit and its sub-tree."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Unit.objects.values_list("id", flat=True))
+    roots = Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True)
+    return unit_descendant_ids(roots)
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    """Return the units `user` may see."""
+    return Unit.objects.filter(id__in=visible_unit_ids(user))
+
+
+def user_can_see_unit(user: User, unit: Unit) -> bool:
+    """Return whether `unit` lies inside the user's units."""
+    return unit.pk in visible_unit_ids(user)
+
+
+def user_has_role(user: User, roles: Iterable[Role | str], unit: Unit | None = None) -> bool:
+    """Return whether the user holds one of `roles` in `unit` or above it (any unit if None)."""
+    if user.is_superuser:
+        return True
+    memberships = Membership.objects.filter(user=user, is_active=True, role__in=list(roles))
+    if unit is None:
+        return memberships.exists()
+    scope = {unit.pk, *(a.pk for a in unit_ancestors(unit))}
+    return memberships.filter(unit_id__in=scope).exists()
+
+
+def unit_list(*, query: str = "", kind: str = "", on: date | None = None) -> QuerySet[Unit]:
+    """Return units filtered by text (name or code), kind and validity on a date."""
+    units = Unit.objects.select_related("parent")
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    if kind:
+        units = units.filter(kind=kind)
+    if on is not None:
+        units = units.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    return units.order_by("code")
