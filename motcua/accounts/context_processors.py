@@ -18,5 +18,5 @@ def current_unit(request: HttpRequest) -> dict[str, Any]:
         return {}
     memberships = list(active_memberships(user))
     units = {m.unit.pk: m.unit for m in memberships}
-    chosen = units.get(request.session.get(SESSION_KEY)) or (memberships[0].unit if memberships else None)
+    chosen = units.get(request.session.get(SESSION_KEY, 0)) or (memberships[0].unit if memberships else None)
     return {"memberships": memberships, "member_units": list(units.values()), "current_unit": chosen}
