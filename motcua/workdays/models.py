@@ -96,4 +96,5 @@ class OfficeHours(models.Model):
 
     def __str__(self) -> str:
         scope = self.scope_code or _("mặc định")
-        return f"{scope}: {self.morning_start:%H:%M}–{self.morning_end:%H:%M}, {self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"
+        morning = f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}"
+        return f"{scope}: {morning}, {self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"

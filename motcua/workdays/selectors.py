@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any, cast
 
 import holidays
 from django.conf import settings
+from django.utils import timezone
 from holidays.countries.vietnam import VietnamStaticHolidays
 
 from motcua.workdays.arith import Calendar, CalendarError, OfficeHours
@@ -21,15 +23,27 @@ def published_years() -> list[int]:
 
 def library_days(years: Sequence[int]) -> tuple[dict[date, str], dict[date, str]]:
     """Return the national days off and make-up working days that the `holidays` package knows."""
-    days_off = {day: str(name) for day, name in holidays.VN(years=list(years), language="vi").items()}
+    national = holidays.country_holidays("VN", years=list(years), language="vi")
+    days_off = {day: str(name) for day, name in national.items()}
     makeup: dict[date, str] = {}
-    for year, entries in VietnamStaticHolidays.special_public_holidays.items():
-        for entry in entries if isinstance(entries[0], tuple) else (entries,):
-            month, day, from_month, from_day, *from_year = entry
-            makeup_day = date(from_year[0] if from_year else year, from_month, from_day)
-            if makeup_day.year in years:
-                makeup[makeup_day] = f"Làm bù cho ngày {date(year, month, day):%d/%m/%Y}"
+    for day_off, makeup_day in _library_swaps():
+        if makeup_day.year in years:
+            makeup[makeup_day] = f"Làm bù cho ngày {day_off:%d/%m/%Y}"
     return days_off, makeup
+
+
+def _library_swaps() -> list[tuple[date, date]]:
+    """Return (day off, make-up working day) pairs from the package's table of swapped days."""
+    # Entries are (month, day, from_month, from_day[, from_year]) or a tuple of such entries.
+    table = cast("Mapping[int, tuple[Any, ...]]", VietnamStaticHolidays.special_public_holidays)
+    swaps: list[tuple[date, date]] = []
+    for year, entries in table.items():
+        for entry in entries if isinstance(entries[0], tuple) else (entries,):
+            if len(entry) < 4 or not all(isinstance(value, int) for value in entry):
+                continue  # a named special holiday, not a swap
+            month, day, from_month, from_day, *from_year = entry
+            swaps.append((date(year, month, day), date(from_year[0] if from_year else year, from_month, from_day)))
+    return swaps
 
 
 def calendar_for(scope_codes: Sequence[str] = (), on: date | None = None) -> Calendar:
@@ -65,10 +79,9 @@ def calendar_for(scope_codes: Sequence[str] = (), on: date | None = None) -> Cal
 
 
 def office_hours_for(scope_codes: Sequence[str] = (), on: date | None = None) -> OfficeHours:
-    """Return the office hours in force on `on` for the nearest scope that has any."""
-    rows = OfficeHoursRow.objects.filter(scope_code__in=["", *scope_codes])
-    if on is not None:
-        rows = rows.filter(valid_from__lte=on)
+    """Return the office hours in force on `on` (default today) for the nearest scope that has any."""
+    on = timezone.localdate() if on is None else on
+    rows = OfficeHoursRow.objects.filter(scope_code__in=["", *scope_codes], valid_from__lte=on)
     by_scope: dict[str, OfficeHoursRow] = {}
     for row in rows.order_by("valid_from"):
         by_scope[row.scope_code] = row  # the latest valid_from wins per scope
