@@ -20,8 +20,12 @@ def published_calendar(db):
     for year in (2024, 2025, 2026, 2027):
         CalendarYear.objects.get_or_create(year=year)
     CalendarDay.objects.get_or_create(
-        date="2026-01-02", scope_code="", defaults={"kind": DayKind.SWAPPED_DAY_OFF, "name": "Nghỉ hoán đổi Tết Dương lịch"}
+        date="2026-01-02",
+        scope_code="",
+        defaults={"kind": DayKind.SWAPPED_DAY_OFF, "name": "Nghỉ hoán đổi Tết Dương lịch"},
     )
     CalendarDay.objects.get_or_create(
-        date="2026-01-10", scope_code="", defaults={"kind": DayKind.MAKEUP_WORKING_DAY, "name": "Làm bù cho ngày 02/01/2026"}
+        date="2026-01-10",
+        scope_code="",
+        defaults={"kind": DayKind.MAKEUP_WORKING_DAY, "name": "Làm bù cho ngày 02/01/2026"},
     )

@@ -12,7 +12,8 @@ from csp.constants import NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", BASE_DIR / "var"))
 
-INSECURE_SECRET_KEY = "motcua-insecure-development-key-change-me"
+# Refused by `check --deploy`; only for development and tests.
+INSECURE_SECRET_KEY = "motcua-insecure-development-key-change-me"  # noqa: S105
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "django_htmx",
     "axes",
     "csp",

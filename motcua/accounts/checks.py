@@ -21,7 +21,7 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and workers > 1:
         errors.append(
             Error(
-                f"SQLite với {workers} tiến trình gunicorn: dùng PostgreSQL (DATABASE_URL) / SQLite with several workers",
+                f"SQLite với {workers} tiến trình gunicorn: hãy dùng PostgreSQL / SQLite with {workers} workers",
                 id="motcua.E003",
             )
         )

@@ -31,7 +31,12 @@ class Unit(models.Model):
     name = models.CharField(_("tên đơn vị"), max_length=255)
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -66,8 +71,12 @@ class SuccessionType(models.TextChoices):
 class UnitSuccession(models.Model):
     """Link from a unit that ended to the unit that took over (ORG-7)."""
 
-    predecessor = models.ForeignKey(Unit, verbose_name=_("đơn vị cũ"), on_delete=models.PROTECT, related_name="successions")
-    successor = models.ForeignKey(Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="predecessions")
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị cũ"), on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="predecessions"
+    )
     type = models.CharField(_("hình thức"), max_length=24, choices=SuccessionType.choices)
     effective_date = models.DateField(_("ngày hiệu lực"))
     legal_ref = models.CharField(_("căn cứ"), max_length=300, blank=True)

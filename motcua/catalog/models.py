@@ -105,8 +105,12 @@ class ProcedureVersion(models.Model):
     time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=14, choices=TimeUnitChoice.choices)
     time_limit_text = models.TextField(_("thời hạn (như công bố)"), blank=True)
     committed_amount = models.PositiveIntegerField(_("thời hạn cam kết"), null=True, blank=True)
-    committed_unit = models.CharField(_("đơn vị thời hạn cam kết"), max_length=14, choices=TimeUnitChoice.choices, blank=True)
-    clock_rule = models.CharField(_("khi yêu cầu bổ sung"), max_length=8, choices=ClockRule.choices, default=ClockRule.PAUSE)
+    committed_unit = models.CharField(
+        _("đơn vị thời hạn cam kết"), max_length=14, choices=TimeUnitChoice.choices, blank=True
+    )
+    clock_rule = models.CharField(
+        _("khi yêu cầu bổ sung"), max_length=8, choices=ClockRule.choices, default=ClockRule.PAUSE
+    )
     clock_runs_awaiting_payment = models.BooleanField(_("tính thời gian khi chờ nghĩa vụ tài chính"), default=True)
     online_level = models.CharField(_("mức độ dịch vụ công trực tuyến"), max_length=8, choices=OnlineLevel.choices)
     handled_at_counter = models.BooleanField(_("giải quyết tại chỗ"), default=False)
@@ -134,7 +138,9 @@ class ProcedureVersion(models.Model):
                 condition=Q(time_limit_unit=TimeUnit.SAME_DAY.value) | Q(time_limit_amount__gte=1),
                 name="procedureversion_amount_set",
             ),
-            models.CheckConstraint(condition=Q(time_limit_unit__in=TimeUnitChoice.values), name="procedureversion_unit_known"),
+            models.CheckConstraint(
+                condition=Q(time_limit_unit__in=TimeUnitChoice.values), name="procedureversion_unit_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +166,9 @@ class DocumentComponent(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     name = models.TextField(_("tên giấy tờ"))
-    form = models.CharField(_("hình thức"), max_length=16, choices=ComponentForm.choices, default=ComponentForm.ORIGINAL)
+    form = models.CharField(
+        _("hình thức"), max_length=16, choices=ComponentForm.choices, default=ComponentForm.ORIGINAL
+    )
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     mandatory = models.BooleanField(_("bắt buộc"), default=True)
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="catalog/templates/", blank=True)
@@ -193,12 +201,16 @@ class FeeItem(models.Model):
     kind = models.CharField(_("loại"), max_length=8, choices=FeeKind.choices, default=FeeKind.CHARGE)
     name = models.CharField(_("tên"), max_length=255)
     amount = models.DecimalField(_("mức thu (đồng)"), max_digits=14, decimal_places=0, null=True, blank=True)
-    collected_at = models.CharField(_("thời điểm thu"), max_length=12, choices=Moment.choices, default=Moment.ACCEPTANCE)
+    collected_at = models.CharField(
+        _("thời điểm thu"), max_length=12, choices=Moment.choices, default=Moment.ACCEPTANCE
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
-        constraints = [models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="fee_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="fee_not_negative")
+        ]
 
     def __str__(self) -> str:
         return self.name

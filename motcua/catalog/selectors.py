@@ -59,7 +59,5 @@ def procedure_versions_of(code: str) -> QuerySet[ProcedureVersion]:
 
 def procedure_count_by_level(on: date | None = None) -> list[dict[str, Any]]:
     """Return the number of procedures in force per level."""
-    counts = dict(
-        ProcedureVersion.objects.filter(in_force(on)).values_list("level").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(ProcedureVersion.objects.filter(in_force(on)).values_list("level").annotate(n=Count("id")).order_by())
     return [{"level": level.value, "label": level.label, "count": counts.get(level.value, 0)} for level in Level]
