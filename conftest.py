@@ -1,6 +1,25 @@
-"""Test-wide settings: plain static storage, fast password hashing."""
+"""Test-wide settings and fixtures: static storage, password hashing, calendar, headless browser."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +48,35 @@ def published_calendar(db):
         scope_code="",
         defaults={"kind": DayKind.MAKEUP_WORKING_DAY, "name": "Làm bù cho ngày 02/01/2026"},
     )
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """Return the Content-Security-Policy violations the browser reports during the test."""
+    return []
+
+
+@pytest.fixture
+def browser_page(csp_violations: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator["Page"]:
+    """Yield a page of a headless chromium that records Content-Security-Policy violations."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run installs it with apt-get install chromium")
+        pytest.skip("chromium not installed: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import ConsoleMessage, sync_playwright
+
+    def record(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", record)
+        yield page
+        context.close()
+        browser.close()

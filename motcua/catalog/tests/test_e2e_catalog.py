@@ -4,9 +4,6 @@ Drives Debian's chromium through Playwright against pytest-django's live server.
 """
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,52 +12,9 @@ from motcua.accounts.tests.factories import MembershipFactory, UnitFactory, User
 from motcua.catalog.models import ProcessStep
 from motcua.catalog.tests.factories import ProcedureFactory, ProcedureVersionFactory
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "mat-khau-thu-nghiem"  # the factory's password
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def csp_violations() -> list[str]:
-    """Return the Content-Security-Policy violations the browser reports during the test."""
-    return []
-
-
-@pytest.fixture
-def browser_page(csp_violations: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator["Page"]:
-    """Yield a page of a headless chromium that records Content-Security-Policy violations."""
-    if not CHROMIUM.exists():
-        pytest.skip("chromium not installed: apt-get install chromium")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import ConsoleMessage, sync_playwright
-
-    def record(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.on("console", record)
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
