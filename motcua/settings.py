@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.accounts",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.api",
 ]
 
@@ -192,3 +193,13 @@ WORKDAYS_DEFAULT_HOURS: list[tuple[time, time]] = [(time(7, 30), time(11, 30)), 
 WORKDAYS_SAME_DAY_CUTOFF = time(15, 0)
 # National identifier pattern (ORG-12, QCVN 102:2016); configurable because local codes vary.
 UNIT_CODE_PATTERN = env_str("MOTCUA_UNIT_CODE_PATTERN", r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$")
+
+# Dossiers (DOMAIN.md §5). The code generator is pluggable (CODE-3).
+DOSSIER_CODE_GENERATOR = env_str("MOTCUA_DOSSIER_CODE_GENERATOR", "motcua.dossiers.numbering.circular_01_2018")
+# An apology must be approved at least this many working days before the appointment (APO-2).
+DOSSIER_APOLOGY_LEAD_WORKING_DAYS = env_int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)
+# Time of day of an appointment resumed after a supplement under `pause` (DOMAIN.md §4.5):
+# "acceptance" keeps the acceptance clock time; under `restart` the supplement receipt time is used.
+DOSSIER_RESUMED_TIME = env_str("MOTCUA_RESUMED_TIME", "acceptance")
+# Pending dossiers this many working hours or fewer before the appointment are "about to be late" (ST-5).
+DOSSIER_DUE_SOON_HOURS = env_int("MOTCUA_DUE_SOON_HOURS", 8)

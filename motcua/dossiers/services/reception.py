@@ -1,0 +1,188 @@
+"""Reception (DOMAIN.md §5.2–5.3): submission, acceptance with code and appointment, completion
+requests and refusals before acceptance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.accounts.models import Unit, User
+from motcua.catalog.models import ComponentForm, DocumentComponent, ProcedureVersion
+from motcua.dossiers.models import Dossier, DossierStep, ReceivedComponent
+from motcua.dossiers.numbering import dossier_code_next
+from motcua.dossiers.rules import Applicant, applicant_errors, normalise_phone
+from motcua.dossiers.services.core import DossierError, Notice, locked, new_lookup_secret, now, record, require_state
+from motcua.dossiers.services.deadlines import appointment_for, time_limit_of
+from motcua.dossiers.states import RECEPTION_STATES, Channel, State
+from motcua.workdays.arith import TimeUnit
+
+
+@dataclass(frozen=True)
+class Component:
+    """A document handed in: a catalog component (or a free name), its form, quantity and file."""
+
+    name: str
+    form: str = ComponentForm.ORIGINAL
+    quantity: int = 1
+    component: DocumentComponent | None = None
+    file: UploadedFile | None = None
+
+
+def _check_applicant(applicant: Applicant) -> Applicant:
+    errors = applicant_errors(applicant)
+    if errors:
+        raise DossierError("; ".join(errors.values()))
+    return Applicant(
+        **{
+            **applicant.__dict__,
+            "phone": normalise_phone(applicant.phone),
+            "submitter_phone": normalise_phone(applicant.submitter_phone),
+        }
+    )
+
+
+def _add_components(dossier: Dossier, components: Sequence[Component], at: datetime, *, supplement: bool) -> None:
+    for item in components:
+        if item.quantity < 1 or item.form not in ComponentForm.values:
+            raise DossierError(f"Giấy tờ “{item.name}” không hợp lệ / invalid component")
+        ReceivedComponent.objects.create(
+            dossier=dossier,
+            component=item.component,
+            name=item.name,
+            form=item.form,
+            quantity=item.quantity,
+            file=item.file or "",
+            received_at=at,
+            is_supplement=supplement,
+        )
+
+
+@transaction.atomic
+def dossier_submit(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    reception_point: Unit,
+    channel: Channel,
+    applicant: Applicant,
+    components: Sequence[Component] = (),
+    subject: str = "",
+    actor: User | None = None,
+) -> Dossier:
+    """Register a dossier submitted online or by post (state 1); its code is issued now (CODE-3)."""
+    applicant = _check_applicant(applicant)
+    at = now()
+    dossier = Dossier(
+        code=dossier_code_next(unit=receiving_unit, day=timezone.localdate(at)),
+        procedure_version=version,
+        reception_point=reception_point,
+        receiving_unit=receiving_unit,
+        competent_agency=version.competent_unit,
+        channel=channel,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        submitter_name=applicant.submitter_name,
+        submitter_id_number=applicant.submitter_id_number,
+        submitter_phone=applicant.submitter_phone,
+        subject=subject,
+        state=State.SUBMITTED,
+        submitted_at=at,
+        lookup_secret=new_lookup_secret(),
+        created_by=actor,
+    )
+    dossier.save()
+    _add_components(dossier, components, at, supplement=False)
+    record(dossier, type="submitted", actor=actor, at=at, from_state="", data={"channel": int(channel)})
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = ()) -> Dossier:
+    """Accept a complete, valid dossier: freeze the time limit, compute the appointment, open the ledger line."""
+    dossier = locked(code)
+    require_state(dossier, RECEPTION_STATES, "tiếp nhận")
+    at = now()
+    version = dossier.procedure_version
+    amount, time_unit = time_limit_of(version)
+    appointment, explanation = appointment_for(
+        unit=dossier.receiving_unit, accepted_at=at, amount=amount, time_unit=time_unit
+    )
+    previous = dossier.state
+    dossier.state = State.ACCEPTED
+    dossier.accepted_at = at
+    dossier.time_limit_amount = amount if time_unit != TimeUnit.SAME_DAY else None
+    dossier.time_limit_unit = time_unit
+    dossier.clock_rule = version.clock_rule
+    dossier.clock_runs_awaiting_payment = version.clock_runs_awaiting_payment
+    dossier.appointment_at = appointment
+    dossier.current_appointment_at = appointment
+    dossier.appointment_explanation = explanation
+    dossier.save()
+    _add_components(dossier, components, at, supplement=False)
+    DossierStep.objects.create(
+        dossier=dossier,
+        order=1,
+        name="Tiếp nhận hồ sơ",
+        role="reception_officer",
+        unit=dossier.reception_point,
+        assignee=actor,
+        quota_amount=1,
+        quota_unit="hours",
+        started_at=dossier.submitted_at if dossier.channel != Channel.COUNTER else at,
+        due_at=at,
+        finished_at=at,
+        finish_kind="forwarded",
+    )
+    local = timezone.localtime(appointment)
+    record(
+        dossier,
+        type="accepted",
+        actor=actor,
+        at=at,
+        from_state=previous,
+        data={"appointment_at": appointment.isoformat(), "time_limit": [amount, time_unit]},
+        notices=[
+            Notice(
+                subject=f"Hồ sơ {dossier.code} đã được tiếp nhận",
+                body=(
+                    f"Hồ sơ {dossier.code} ({version.name}) đã được tiếp nhận. "
+                    f"Ngày hẹn trả kết quả: {local:%H:%M} ngày {local:%d/%m/%Y}."
+                ),
+            )
+        ],
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive_at_counter(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    reception_point: Unit,
+    applicant: Applicant,
+    components: Sequence[Component],
+    actor: User,
+    subject: str = "",
+) -> Dossier:
+    """Register and accept at once a dossier handed in at the counter (channel 1)."""
+    dossier = dossier_submit(
+        version=version,
+        receiving_unit=receiving_unit,
+        reception_point=reception_point,
+        channel=Channel.COUNTER,
+        applicant=applicant,
+        components=components,
+        subject=subject,
+        actor=actor,
+    )
+    return dossier_accept(code=dossier.code, actor=actor)
