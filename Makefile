@@ -46,7 +46,7 @@ bench: $(STAMP)
 
 ## messages: refresh and compile the English translation catalog
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role, Unit
 from motcua.workdays.arith import TimeUnit
+from motcua.workdays.explain import limit_label
 
 
 class Level(models.TextChoices):
@@ -148,9 +149,7 @@ class ProcedureVersion(models.Model):
 
     @property
     def time_limit_display(self) -> str:
-        if self.time_limit_unit == TimeUnit.SAME_DAY:
-            return str(TimeUnitChoice.SAME_DAY.label)
-        return f"{self.time_limit_amount} {TimeUnitChoice(self.time_limit_unit).label.lower()}"
+        return limit_label(unit=self.time_limit_unit, amount=self.time_limit_amount or 0)
 
 
 class ComponentForm(models.TextChoices):
