@@ -203,3 +203,20 @@ DOSSIER_APOLOGY_LEAD_WORKING_DAYS = env_int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 
 DOSSIER_RESUMED_TIME = env_str("MOTCUA_RESUMED_TIME", "acceptance")
 # Pending dossiers this many working hours or fewer before the appointment are "about to be late" (ST-5).
 DOSSIER_DUE_SOON_HOURS = env_int("MOTCUA_DUE_SOON_HOURS", 8)
+
+# Citizen notifications go through the outbox; `manage.py send_notifications` delivers them with these
+# backends (console by default; FileBackend writes JSON lines; EmailBackend uses Django's e-mail).
+NOTIFICATION_BACKENDS = {
+    "email": env_str("MOTCUA_NOTIFICATION_EMAIL_BACKEND", "motcua.dossiers.notifications.ConsoleBackend"),
+    "sms": env_str("MOTCUA_NOTIFICATION_SMS_BACKEND", "motcua.dossiers.notifications.ConsoleBackend"),
+}
+NOTIFICATION_FILE_DIR = Path(env_str("MOTCUA_NOTIFICATION_FILE_DIR", str(VAR_DIR / "notifications")))
+NOTIFICATION_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFICATION_MAX_ATTEMPTS", 10)
+EMAIL_HOST = env_str("MOTCUA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MOTCUA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("MOTCUA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("MOTCUA_EMAIL_FROM", "motcua@localhost")
+# Public address of the site, printed in QR codes on receipts (the public status lookup).
+PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")

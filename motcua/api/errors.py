@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua.dossiers.services import DossierError
+
 STATUS_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -82,11 +84,16 @@ def register_error_handlers(api: NinjaAPI) -> None:
         message = str(exc) or _("Bạn không có quyền truy cập / access denied")
         return error_response(api, request, status=403, code="forbidden", message=message)
 
+    def on_dossier_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        # WrongState → 409 wrong_state, NotAllowed → 403 forbidden, any other DossierError → 422 invalid.
+        return error_response(api, request, status=exc.status, code=exc.code, message=exc.message)
+
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(DossierError, on_dossier_error)
 
 
 # Registered last: any other path under /api/v1/ answers in the error envelope rather than Django's HTML page.

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from motcua.api import dossiers as dossiers_api
 from motcua.api import procedures, units
 from motcua.api.auth import API_AUTH
 from motcua.api.errors import register_error_handlers, unknown_path_router
@@ -13,6 +14,7 @@ api = NinjaAPI(
         "API đọc đơn vị và danh mục thủ tục hành chính. Xác thực bằng `Authorization: Bearer <mã>` "
         "(tạo bằng `manage.py create_api_token`) hoặc phiên đăng nhập. Lỗi có dạng "
         '`{"error": {"code": ..., "message": ...}}`. / Read API for units and the procedure catalog.'
+        " Hồ sơ: nộp, tra cứu, thao tác `POST /dossiers/{code}/<action>`. / Dossiers: submit, list, act."
     ),
     urls_namespace="api",
     auth=API_AUTH,
@@ -20,4 +22,5 @@ api = NinjaAPI(
 register_error_handlers(api)
 api.add_router("", units.router)
 api.add_router("", procedures.router)
+api.add_router("", dossiers_api.router)
 api.add_router("", unknown_path_router)  # last, so that it only catches what nothing else matched

@@ -3,15 +3,63 @@
 Import from here: `from motcua.dossiers import services; services.dossier_accept(code=…, actor=…)`.
 """
 
-from motcua.dossiers.services.core import DossierError, NotAllowed, WrongState
-from motcua.dossiers.services.reception import Component, dossier_accept, dossier_receive_at_counter, dossier_submit
+from motcua.dossiers.services.closing import (
+    dossier_approve_apology,
+    dossier_decide,
+    dossier_deliver,
+    dossier_draft_apology,
+    dossier_request_withdrawal,
+    dossier_stop,
+)
+from motcua.dossiers.services.core import DossierError, NotAllowed, Notice, WrongState
+from motcua.dossiers.services.processing import (
+    dossier_assign,
+    dossier_consult,
+    dossier_consult_reply,
+    dossier_forward,
+    dossier_receive_supplement,
+    dossier_record_payment,
+    dossier_request_payment,
+    dossier_request_supplement,
+    dossier_return_step,
+    dossier_transfer,
+)
+from motcua.dossiers.services.reception import (
+    Component,
+    dossier_accept,
+    dossier_receive_at_counter,
+    dossier_refuse,
+    dossier_request_completion,
+    dossier_resubmit,
+    dossier_submit,
+)
 
 __all__ = [
     "Component",
     "DossierError",
     "NotAllowed",
+    "Notice",
     "WrongState",
     "dossier_accept",
+    "dossier_approve_apology",
+    "dossier_assign",
+    "dossier_consult",
+    "dossier_consult_reply",
+    "dossier_decide",
+    "dossier_deliver",
+    "dossier_draft_apology",
+    "dossier_forward",
     "dossier_receive_at_counter",
+    "dossier_receive_supplement",
+    "dossier_record_payment",
+    "dossier_refuse",
+    "dossier_request_completion",
+    "dossier_request_payment",
+    "dossier_request_supplement",
+    "dossier_request_withdrawal",
+    "dossier_resubmit",
+    "dossier_return_step",
+    "dossier_stop",
     "dossier_submit",
+    "dossier_transfer",
 ]

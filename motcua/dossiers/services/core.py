@@ -78,6 +78,31 @@ def require_state(dossier: Dossier, allowed: Collection[str], action: str) -> No
         )
 
 
+def required_text(text: str, *, what: str) -> str:
+    """Return `text` stripped, or raise DossierError naming `what` ("lý do / reason") when it is empty."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        vietnamese, _slash, english = what.partition(" / ")
+        raise DossierError(f"Chưa nhập {vietnamese} / {english or vietnamese} is required")
+    return cleaned
+
+
+def required_lines(items: Sequence[str], *, what: str) -> list[str]:
+    """Return the non-blank items stripped, or raise DossierError when none is left."""
+    if isinstance(items, str):  # one reason typed as a string is one line, not a list of characters
+        items = [items]
+    lines = [item.strip() for item in items if item and item.strip()]
+    if not lines:
+        vietnamese, _slash, english = what.partition(" / ")
+        raise DossierError(f"Chưa nhập {vietnamese} / {english or vietnamese} is required")
+    return lines
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Return `moment` as local ISO 8601 for event data (None stays None), whatever zone the database gave."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def record(
     dossier: Dossier,
     *,

@@ -1,5 +1,5 @@
 """Reception (DOMAIN.md §5.2–5.3): submission, acceptance with code and appointment, completion
-requests and refusals before acceptance."""
+requests (Form 02, once), resubmission and refusals (Form 03) before acceptance."""
 
 from __future__ import annotations
 
@@ -16,7 +16,17 @@ from motcua.catalog.models import ComponentForm, DocumentComponent, ProcedureVer
 from motcua.dossiers.models import Dossier, DossierStep, ReceivedComponent
 from motcua.dossiers.numbering import dossier_code_next
 from motcua.dossiers.rules import Applicant, applicant_errors, normalise_phone
-from motcua.dossiers.services.core import DossierError, Notice, locked, new_lookup_secret, now, record, require_state
+from motcua.dossiers.services.core import (
+    DossierError,
+    Notice,
+    WrongState,
+    locked,
+    new_lookup_secret,
+    now,
+    record,
+    require_state,
+    required_lines,
+)
 from motcua.dossiers.services.deadlines import appointment_for, time_limit_of
 from motcua.dossiers.states import RECEPTION_STATES, Channel, State
 from motcua.workdays.arith import TimeUnit
@@ -46,7 +56,8 @@ def _check_applicant(applicant: Applicant) -> Applicant:
     )
 
 
-def _add_components(dossier: Dossier, components: Sequence[Component], at: datetime, *, supplement: bool) -> None:
+def add_components(dossier: Dossier, components: Sequence[Component], at: datetime, *, supplement: bool) -> None:
+    """Store the documents handed in at `at`; `supplement` marks those that complete the dossier later."""
     for item in components:
         if item.quantity < 1 or item.form not in ComponentForm.values:
             raise DossierError(f"Giấy tờ “{item.name}” không hợp lệ / invalid component")
@@ -100,7 +111,7 @@ def dossier_submit(
         created_by=actor,
     )
     dossier.save()
-    _add_components(dossier, components, at, supplement=False)
+    add_components(dossier, components, at, supplement=False)
     record(dossier, type="submitted", actor=actor, at=at, from_state="", data={"channel": int(channel)})
     return dossier
 
@@ -127,7 +138,7 @@ def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = 
     dossier.current_appointment_at = appointment
     dossier.appointment_explanation = explanation
     dossier.save()
-    _add_components(dossier, components, at, supplement=False)
+    add_components(dossier, components, at, supplement=False)
     DossierStep.objects.create(
         dossier=dossier,
         order=1,
@@ -186,3 +197,87 @@ def dossier_receive_at_counter(
         actor=actor,
     )
     return dossier_accept(code=dossier.code, actor=actor)
+
+
+@transaction.atomic
+def dossier_request_completion(*, code: str, actor: User, missing: Sequence[str], note: str = "") -> Dossier:
+    """Return a submitted dossier for completion with the full list of what is missing (Form 02, once: REC-3)."""
+    dossier = locked(code)
+    require_state(dossier, {State.SUBMITTED}, "yêu cầu hoàn thiện hồ sơ")
+    if dossier.completion_requested:
+        raise WrongState(
+            f"Hồ sơ {dossier.code} đã được hướng dẫn hoàn thiện một lần; chỉ hướng dẫn một lần, đầy đủ / "
+            "completion may be requested only once, with the full list"
+        )
+    missing = required_lines(missing, what="giấy tờ cần hoàn thiện / the missing documents")
+    note = (note or "").strip()
+    at = now()
+    dossier.completion_requested = True
+    dossier.state = State.RETURNED_FOR_COMPLETION
+    dossier.save()
+    items = "; ".join(missing)
+    notice = Notice(
+        subject=f"Hồ sơ {dossier.code} cần bổ sung, hoàn thiện",
+        body=(
+            f"Hồ sơ {dossier.code} ({dossier.procedure_version.name}) chưa đầy đủ, hợp lệ. "
+            f"Đề nghị bổ sung, hoàn thiện: {items}." + (f" {note}" if note else "")
+        ),
+    )
+    record(
+        dossier,
+        type="completion_requested",
+        actor=actor,
+        at=at,
+        from_state=State.SUBMITTED,
+        data={"missing": missing, "note": note},
+        notices=[notice],
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_resubmit(*, code: str, actor: User | None = None, components: Sequence[Component] = ()) -> Dossier:
+    """Hand in a completed dossier again after a completion request; it waits for acceptance (state 1)."""
+    dossier = locked(code)
+    require_state(dossier, {State.RETURNED_FOR_COMPLETION}, "nộp lại hồ sơ đã hoàn thiện")
+    at = now()
+    add_components(dossier, components, at, supplement=True)
+    dossier.state = State.SUBMITTED
+    dossier.save()
+    record(
+        dossier,
+        type="resubmitted",
+        actor=actor,
+        at=at,
+        from_state=State.RETURNED_FOR_COMPLETION,
+        data={"components": [item.name for item in components]},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse(*, code: str, actor: User, reasons: Sequence[str]) -> Dossier:
+    """Refuse a dossier at reception with its reasons (Form 03); the clock never starts."""
+    dossier = locked(code)
+    require_state(dossier, RECEPTION_STATES, "từ chối tiếp nhận")
+    reasons = required_lines(reasons, what="lý do từ chối / the reasons for refusal")
+    at = now()
+    previous = dossier.state
+    dossier.state = State.REFUSED_AT_RECEPTION
+    dossier.save()
+    notice = Notice(
+        subject=f"Hồ sơ {dossier.code} không được tiếp nhận",
+        body=f"Hồ sơ {dossier.code} ({dossier.procedure_version.name}) không được tiếp nhận. Lý do: "
+        + "; ".join(reasons)
+        + ".",
+    )
+    record(
+        dossier,
+        type="refused",
+        actor=actor,
+        at=at,
+        from_state=previous,
+        data={"reasons": reasons},
+        notices=[notice],
+    )
+    return dossier

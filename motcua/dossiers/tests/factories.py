@@ -9,7 +9,9 @@ from motcua.accounts.tests.factories import MembershipFactory, UnitFactory
 from motcua.catalog.models import ProcessStep
 from motcua.catalog.tests.factories import ProcedureVersionFactory
 from motcua.dossiers import services
+from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.rules import Applicant
+from motcua.dossiers.states import Channel
 
 APPLICANT = Applicant(
     kind="person",
@@ -71,3 +73,70 @@ def accepted_dossier(setup, at="2025-03-03 09:00 +07:00"):
             components=[services.Component(name="Đơn đề nghị cấp giấy phép xây dựng")],
             actor=setup["reception"],
         )
+
+
+def in_process_dossier(setup, at="2025-03-03 10:00 +07:00", *, assign=True):
+    """Return a dossier accepted Mon 3/3/2025 09:00, transferred at `at` and (by default) assigned to the officer."""
+    dossier = accepted_dossier(setup)
+    with time_machine.travel(at, tick=False):
+        services.dossier_transfer(code=dossier.code, actor=setup["reception"])
+        if assign:
+            services.dossier_assign(code=dossier.code, actor=setup["head"], assignee=setup["officer"])
+    dossier.refresh_from_db()
+    return dossier
+
+
+def done_dossier(setup, at="2025-03-10 10:00 +07:00", *, outcome="approved"):
+    """Return an in-process dossier decided at `at` (state 9) with outcome `outcome`."""
+    dossier = in_process_dossier(setup)
+    with time_machine.travel(at, tick=False):
+        return services.dossier_decide(
+            code=dossier.code,
+            actor=setup["head"],
+            outcome=outcome,
+            summary="Cấp giấy phép xây dựng số 12/GPXD",
+            result_code="12/GPXD",
+        )
+
+
+def submitted_dossier(setup, at="2025-03-03 08:00 +07:00"):
+    """Return a dossier submitted online at `at`, not yet accepted (state 1)."""
+    with time_machine.travel(at, tick=False):
+        return services.dossier_submit(
+            version=setup["version"],
+            receiving_unit=setup["center"],
+            reception_point=setup["center"],
+            channel=Channel.ONLINE,
+            applicant=APPLICANT,
+            components=[services.Component(name="Đơn đề nghị cấp giấy phép xây dựng")],
+        )
+
+
+def dossier_snapshot(dossier):
+    """Return everything a refused action must leave unchanged: fields, steps, pauses, events, outbox."""
+    row = Dossier.objects.get(pk=dossier.pk)
+    return {
+        "fields": {
+            name: getattr(row, name)
+            for name in (
+                "state",
+                "appointment_at",
+                "current_appointment_at",
+                "current_step_id",
+                "supplement_count",
+                "completion_requested",
+                "processing_ended_at",
+                "delivered_at",
+                "outcome",
+                "result_summary",
+                "return_method",
+            )
+        },
+        "steps": list(
+            row.steps.order_by("id").values_list("id", "finished_at", "finish_kind", "assignee_id", "due_at")
+        ),
+        "pauses": list(row.pauses.order_by("id").values_list("id", "ended_at")),
+        "apology": list(Apology.objects.filter(dossier=row).values_list("approved_at", "new_appointment_at")),
+        "events": row.events.count(),
+        "outbox": row.outbox.count(),
+    }
