@@ -233,7 +233,7 @@ def unit_queue(*, user: User, unit: Unit, now: datetime | None = None) -> Queue:
     dossiers = (
         Dossier.objects.filter(Q(competent_agency_id__in=units) | Q(current_step__unit_id__in=units))
         .filter(state__in=OPEN_STATES)
-        .select_related(*LIST_RELATED)
+        .select_related(*LIST_RELATED, "apology")
         .order_by(
             F("current_step__assignee").asc(nulls_first=True),
             F("current_appointment_at").asc(nulls_last=True),
@@ -299,10 +299,9 @@ def dossier_access(*, user: User, dossier: Dossier) -> DossierAccess:
 
     parents = dict(Unit.objects.values_list("id", "parent_id"))
 
-    def scope(*units: Unit | None) -> set[int]:
+    def scope(*unit_ids: int | None) -> set[int]:
         ids: set[int] = set()
-        for unit in units:
-            current = unit.pk if unit is not None else None
+        for current in unit_ids:
             while current is not None and current not in ids:
                 ids.add(current)
                 current = parents.get(current)
@@ -311,21 +310,23 @@ def dossier_access(*, user: User, dossier: Dossier) -> DossierAccess:
     def holds(roles: Iterable[str], units: set[int]) -> bool:
         return any(held.get(role, set()) & units for role in roles)
 
-    reception_units = scope(dossier.receiving_unit, dossier.reception_point)
     step = dossier.current_step
-    processing_units = scope(dossier.competent_agency, step.unit if step else None)
+    processing_units = scope(dossier.competent_agency_id, step.unit_id if step else None)
+    apology = getattr(dossier, "apology", None)  # its responsible unit's head may sign too (APO-4)
+    signing_units = scope(dossier.competent_agency_id, apology.responsible_unit_id if apology else None)
     return DossierAccess(
-        reception=holds([Role.RECEPTION_OFFICER], reception_units),
+        reception=holds([Role.RECEPTION_OFFICER], scope(dossier.receiving_unit_id, dossier.reception_point_id)),
         processing=holds([Role.PROCESSING_OFFICER], processing_units),
         head=holds(HEAD_ROLES, processing_units),
-        agency_head=holds([Role.AGENCY_HEAD], scope(dossier.competent_agency)),
+        agency_head=holds([Role.AGENCY_HEAD], signing_units),
     )
 
 
 def unit_members(*, unit: Unit) -> QuerySet[User]:
-    """Return the active members of `unit`, by name, for the assignment select."""
+    """Return the active members of `unit` and the units below it, by name, for the assignment select."""
+    units = unit_descendant_ids([unit.pk])
     return (
-        User.objects.filter(memberships__unit=unit, memberships__is_active=True, is_active=True)
+        User.objects.filter(memberships__unit_id__in=units, memberships__is_active=True, is_active=True)
         .distinct()
         .order_by("full_name", "username")
     )

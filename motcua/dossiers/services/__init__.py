@@ -26,9 +26,11 @@ from motcua.dossiers.services.processing import (
 )
 from motcua.dossiers.services.reception import (
     Component,
+    DeskOutcome,
     dossier_accept,
     dossier_receive_at_counter,
     dossier_refuse,
+    dossier_register_at_desk,
     dossier_request_completion,
     dossier_resubmit,
     dossier_submit,
@@ -36,6 +38,7 @@ from motcua.dossiers.services.reception import (
 
 __all__ = [
     "Component",
+    "DeskOutcome",
     "DossierError",
     "NotAllowed",
     "Notice",
@@ -53,6 +56,7 @@ __all__ = [
     "dossier_receive_supplement",
     "dossier_record_payment",
     "dossier_refuse",
+    "dossier_register_at_desk",
     "dossier_request_completion",
     "dossier_request_payment",
     "dossier_request_supplement",

@@ -186,7 +186,8 @@ def dossier_receive_at_counter(
     subject: str = "",
 ) -> Dossier:
     """Register and accept at once a dossier handed in at the counter (channel 1)."""
-    dossier = dossier_submit(
+    return dossier_register_at_desk(
+        outcome=DeskOutcome.ACCEPT,
         version=version,
         receiving_unit=receiving_unit,
         reception_point=reception_point,
@@ -196,7 +197,6 @@ def dossier_receive_at_counter(
         subject=subject,
         actor=actor,
     )
-    return dossier_accept(code=dossier.code, actor=actor)
 
 
 @transaction.atomic
@@ -281,3 +281,50 @@ def dossier_refuse(*, code: str, actor: User, reasons: Sequence[str]) -> Dossier
         notices=[notice],
     )
     return dossier
+
+
+class DeskOutcome:
+    """What the reception officer decides for a dossier handed in at the desk (REC-3)."""
+
+    ACCEPT = "accept"
+    COMPLETION = "completion"
+    REFUSE = "refuse"
+
+
+@transaction.atomic
+def dossier_register_at_desk(
+    *,
+    outcome: str,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    reception_point: Unit,
+    channel: Channel,
+    applicant: Applicant,
+    components: Sequence[Component],
+    actor: User,
+    subject: str = "",
+    missing: Sequence[str] = (),
+    note: str = "",
+    reasons: Sequence[str] = (),
+) -> Dossier:
+    """Register a dossier handed in at the desk (or arrived by post) and accept it, ask for completion or refuse it.
+
+    One transaction: if the second step fails, nothing is registered and no code is used.
+    """
+    if outcome not in (DeskOutcome.ACCEPT, DeskOutcome.COMPLETION, DeskOutcome.REFUSE):
+        raise DossierError(f"Kết quả tiếp nhận không hợp lệ: {outcome!r} / unknown reception outcome")
+    dossier = dossier_submit(
+        version=version,
+        receiving_unit=receiving_unit,
+        reception_point=reception_point,
+        channel=channel,
+        applicant=applicant,
+        components=components,
+        subject=subject,
+        actor=actor,
+    )
+    if outcome == DeskOutcome.ACCEPT:
+        return dossier_accept(code=dossier.code, actor=actor)
+    if outcome == DeskOutcome.COMPLETION:
+        return dossier_request_completion(code=dossier.code, actor=actor, missing=missing, note=note)
+    return dossier_refuse(code=dossier.code, actor=actor, reasons=reasons)

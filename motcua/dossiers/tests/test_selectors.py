@@ -228,3 +228,12 @@ def test_dossier_list_of_a_superuser_holds_every_dossier(setup):
     root = UserFactory(is_superuser=True)
     # when / then
     assert [d.code for d in selectors.dossier_list(user=root)] == [dossier.code]
+
+
+def test_unit_members_include_the_units_below(setup):
+    # given an officer of a division under the commune
+    division = UnitFactory(parent=setup["commune"], name="Phòng Kinh tế")
+    below = MembershipFactory(unit=division, role=Role.PROCESSING_OFFICER).user
+    # when / then
+    assert below in selectors.unit_members(unit=setup["commune"])
+    assert setup["officer"] not in selectors.unit_members(unit=division)
