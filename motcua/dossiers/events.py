@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -36,7 +36,7 @@ def event_content(
             "dossier": dossier_code,
             "seq": seq,
             "type": type,
-            "at": at.isoformat(timespec="microseconds"),
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),  # as the database returns it
             "actor": actor_id,
             "actor_name": actor_name,
             "from": from_state,
