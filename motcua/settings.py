@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.reports",
     "motcua.api",
 ]
 
@@ -185,6 +186,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Working-time calendar defaults (DOMAIN.md §4). Office hours per unit are data; these are
@@ -220,3 +223,6 @@ EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MOTCUA_EMAIL_FROM", "motcua@localhost")
 # Public address of the site, printed in QR codes on receipts (the public status lookup).
 PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Report windows (ST-16): "decree_09" (15th of the previous month … 14th) or "calendar".
+REPORT_WINDOWS_DEFAULT = env_str("MOTCUA_REPORT_WINDOWS_DEFAULT", "decree_09")

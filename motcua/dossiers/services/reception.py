@@ -20,6 +20,7 @@ from motcua.dossiers.services.core import (
     DossierError,
     Notice,
     WrongState,
+    iso,
     locked,
     new_lookup_secret,
     now,
@@ -257,13 +258,18 @@ def dossier_resubmit(*, code: str, actor: User | None = None, components: Sequen
 
 @transaction.atomic
 def dossier_refuse(*, code: str, actor: User, reasons: Sequence[str]) -> Dossier:
-    """Refuse a dossier at reception with its reasons (Form 03); the clock never starts."""
+    """Refuse a dossier at reception with its reasons (Form 03); the clock never starts.
+
+    The refusal is an end state with a time (ST-7): `processing_ended_at` records it, so reports
+    count refusals in a window by it (ST-1).
+    """
     dossier = locked(code)
     require_state(dossier, RECEPTION_STATES, "từ chối tiếp nhận")
     reasons = required_lines(reasons, what="lý do từ chối / the reasons for refusal")
     at = now()
     previous = dossier.state
     dossier.state = State.REFUSED_AT_RECEPTION
+    dossier.processing_ended_at = at
     dossier.save()
     notice = Notice(
         subject=f"Hồ sơ {dossier.code} không được tiếp nhận",
@@ -277,7 +283,7 @@ def dossier_refuse(*, code: str, actor: User, reasons: Sequence[str]) -> Dossier
         actor=actor,
         at=at,
         from_state=previous,
-        data={"reasons": reasons},
+        data={"reasons": reasons, "processing_ended_at": [None, iso(at)]},
         notices=[notice],
     )
     return dossier

@@ -1,10 +1,13 @@
 """Before acceptance (REC-3, SUP-1): completion request (Form 02, once), resubmission, refusal (Form 03)."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 import time_machine
 
 from motcua.dossiers import services
-from motcua.dossiers.models import OutboxMessage
+from motcua.dossiers.models import Dossier, OutboxMessage
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import accepted_dossier, agency_setup, dossier_snapshot, submitted_dossier
 
@@ -104,8 +107,15 @@ def test_refusal_at_reception_states_its_reasons(setup, returned):
     dossier = refuse(dossier, setup)
     # then it is refused (portal code 3) with the reasons, the applicant is told, and it can no longer be accepted
     assert (dossier.state, dossier.portal_status) == (State.REFUSED_AT_RECEPTION, 3)
+    # the refusal is an end state with its time (ST-7), recorded in the row and in the event
+    refused_at = datetime(2025, 3, 3, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert Dossier.objects.get(pk=dossier.pk).processing_ended_at == refused_at
+    assert dossier.accepted_at is None and dossier.appointment_at is None  # the clock never started
     event = dossier.events.order_by("-seq").first()
-    assert event.data == {"reasons": ["Thủ tục không thuộc thẩm quyền tiếp nhận"]}
+    assert event.data == {
+        "reasons": ["Thủ tục không thuộc thẩm quyền tiếp nhận"],
+        "processing_ended_at": [None, "2025-03-03T09:30:00+07:00"],
+    }
     assert OutboxMessage.objects.filter(event=event).exists()
     with pytest.raises(services.WrongState):
         services.dossier_accept(code=dossier.code, actor=setup["reception"])

@@ -1,0 +1,149 @@
+"""`manage.py report --unit CODE --from DATE --to DATE [--as-of DATETIME] --format {json,xlsx,pdf} [--output FILE]`.
+
+Stable contract (DESIGN.md): the period report of the unit and its sub-tree. `json` prints one JSON
+object on stdout with the total's figures at the top level (carried_in, received, received_online,
+resolved, resolved_early, resolved_on_time, resolved_late, pending, pending_in_time, pending_overdue,
+refused, ended_otherwise, online_rate, on_time_rate, reconciliation_gap, …) plus unit_code, unit_name,
+date_from, date_to, window_start and as_of; `--group-by` adds "rows". `xlsx` and `pdf` write the file
+named by `--output` (required for them), one row per child unit plus the total. Dates are YYYY-MM-DD or
+DD/MM/YYYY; `--as-of` is ISO 8601 (no offset = Vietnam time) and defaults to now. Any bad input ends
+with exactly one line on stderr and exit status 2, nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, handle_default_options
+from django.db import connections
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Unit
+from motcua.lib.tables import parse_date
+from motcua.reports.selectors import GROUP_BY, ReportError, period_report
+from motcua.workdays.arith import VIETNAM
+
+EXIT_BAD_INPUT = 2
+FORMATS = ("json", "xlsx", "pdf")
+
+
+class Command(BaseCommand):
+    help = (
+        "Báo cáo tình hình, kết quả giải quyết hồ sơ của một đơn vị và các đơn vị trực thuộc trong một kỳ / "
+        "period report of a unit and its sub-tree"
+    )
+    # Scripts call it: its output contract must not depend on unrelated system checks.
+    requires_system_checks: list[str] = []
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Parse errors raise CommandError instead of printing the usage, so they end as one line.
+        parser.called_from_command_line = False
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--unit", required=True, help="Mã định danh đơn vị / unit code")
+        parser.add_argument("--from", dest="date_from", required=True, help="Từ ngày (tính cả ngày này) / first day")
+        parser.add_argument("--to", dest="date_to", required=True, help="Đến ngày (tính cả ngày này) / last day")
+        parser.add_argument("--as-of", dest="as_of", help="Số liệu tính đến thời điểm (ISO 8601) / as-of instant")
+        parser.add_argument("--format", choices=FORMATS, default="json", help="json (mặc định), xlsx hoặc pdf")
+        parser.add_argument("--output", help="Tệp ghi kết quả (bắt buộc với xlsx, pdf) / output file")
+        parser.add_argument("--group-by", dest="group_by", choices=GROUP_BY, help="Nhóm số liệu theo / group rows by")
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        """Run from manage.py: bad input prints one line on stderr and exits with status 2."""
+        self._called_from_command_line = True
+        try:
+            parser = self.create_parser(argv[0], argv[1])
+            try:
+                options = parser.parse_args(argv[2:])
+            except CommandError as error:
+                message = str(error).removeprefix("Error: ")
+                raise CommandError(_("Tham số không hợp lệ / invalid arguments: %s") % message) from error
+            handle_default_options(options)
+            arguments = vars(options)
+            arguments.pop("args", None)
+            self.execute(**arguments)
+        except CommandError as error:
+            self.stderr.write(" ".join(str(error).split()))
+            sys.exit(EXIT_BAD_INPUT)
+        finally:
+            connections.close_all()
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        unit = unit_by_code(options["unit"])
+        date_from, date_to = day_parse(options["date_from"], "--from"), day_parse(options["date_to"], "--to")
+        as_of = as_of_parse(options["as_of"]) if options["as_of"] else None
+        kind, output = options["format"], options["output"]
+        if kind != "json" and not output:
+            raise bad_input(_("--format %(kind)s cần --output TỆP / --output FILE is required") % {"kind": kind})
+        group_by = options["group_by"] or ("unit" if kind != "json" else None)
+        try:
+            report = period_report(unit=unit, date_from=date_from, date_to=date_to, as_of=as_of, group_by=group_by)
+        except ReportError as error:
+            raise bad_input(str(error)) from error
+        if kind == "json":
+            text = json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+            if output:
+                write_output(output, f"{text}\n".encode())
+            else:
+                self.stdout.write(text)
+            return
+        # Imported here: WeasyPrint logs while it loads, and the JSON and error paths must keep stderr clean.
+        from motcua.reports.exports import period_report_pdf, period_report_xlsx
+
+        content = period_report_xlsx(report) if kind == "xlsx" else period_report_pdf(report, unit=unit)
+        write_output(output, content)
+
+
+def bad_input(message: str) -> CommandError:
+    """Return the error that ends the command with one line on stderr and exit status 2."""
+    return CommandError(message, returncode=EXIT_BAD_INPUT)
+
+
+def unit_by_code(code: str) -> Unit:
+    """Return the unit with `code`."""
+    unit = Unit.objects.filter(code=code.strip()).first()
+    if unit is None:
+        raise bad_input(_("Mã đơn vị không tồn tại: %r / unknown unit code") % code)
+    return unit
+
+
+def day_parse(value: str, option: str) -> date:
+    """Return a date typed as YYYY-MM-DD or DD/MM/YYYY."""
+    day = parse_date(value.strip())
+    if day is None:
+        raise bad_input(
+            _("%(option)s: ngày không hợp lệ %(value)r, cần YYYY-MM-DD hoặc DD/MM/YYYY / invalid date")
+            % {"option": option, "value": value}
+        )
+    return day
+
+
+def as_of_parse(value: str) -> datetime:
+    """Return the as-of instant; a value without an offset is read as Vietnam time."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise bad_input(
+            _("--as-of: thời điểm không hợp lệ %r, dùng ISO 8601 (ví dụ 2025-03-31T17:00) / invalid instant") % value
+        ) from None
+    return moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment
+
+
+def write_output(path: str, content: bytes) -> None:
+    """Write the report to `path`, turning a file system error into bad input."""
+    try:
+        with open(path, "wb") as file:
+            file.write(content)
+    except OSError as error:
+        raise bad_input(
+            _("--output: không ghi được tệp %(path)r (%(error)s) / cannot write the file")
+            % {
+                "path": path,
+                "error": error.strerror or error,
+            }
+        ) from error

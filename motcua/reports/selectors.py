@@ -1,0 +1,479 @@
+"""The period report (issue 4; DOMAIN.md §6.2) computed from raw rows: the reference a `recount` compares with.
+
+`period_report` streams the facts of every dossier the window touches — three queries ordered by
+dossier id and merged in Python (dossiers with their apology and procedure; pause intervals;
+withdrawal requests), so memory stays flat whatever the volume — classifies each dossier with
+`definitions.period_measures` and tallies the measures per group. No figure is computed any other way,
+so whatever is built on the same definitions agrees with it, and `period_report_dossiers` lists the
+dossiers behind any one figure.
+
+Scope: dossiers whose receiving unit is the unit or below it (ST-12). Window: local dates, both
+inclusive; it opens at S = 00:00 local of `date_from` and is read at T = the end of `date_to`
+(23:59:59.999999 local), or at `as_of` when that is earlier; `as_of` defaults to now, so the current
+period is read now (DOMAIN.md §6 notation).
+
+Rates are percentages with 2 decimals, None on an empty denominator (IDX-2):
+
+- `on_time_rate` follows Decision 766 indicator 2.1: (dossiers finished in the window — resolved,
+  stopped or withdrawn — with E ≤ A by the portal rule, ST-3/ST-6/ST-9, plus dossiers pending in time
+  at T) ÷ `handled`, where handled = resolved + pending + ended_otherwise, i.e. carried_in + received
+  when the reconciliation gap is 0 (ST-15's "cần xử lý"). Refusals at reception are outside (ST-1).
+  Vĩnh Phúc's "due" denominator (resolved + pending overdue, DOMAIN.md §6.3) is not used.
+- `resolved_on_time_rate` = (resolved_early + resolved_on_time) ÷ resolved: the date-based split
+  (ST-2) of periodic reports (Lâm Đồng's 98.81 %).
+- `online_rate` = received_online ÷ received (Decision 766 indicator 3.3 also weighs the result type
+  and the sync rate; not applied here).
+
+Processing time (ST-13): mean and median of E − accepted − P in office hours and office days of the
+report unit's calendar, over the dossiers resolved with a result in the window (the portal's supplement
+wait has no result and is left out). Sub-units with their own calendar overrides are measured with the
+report unit's calendar, as is about-to-be-late (ST-5, threshold DOSSIER_DUE_SOON_HOURS); no count
+depends on a calendar. A dossier's appointment is the one stored now: for a past `as_of`, an
+appointment moved by a pause that ended after `as_of` is read as moved.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.accounts.models import Unit
+from motcua.accounts.selectors import unit_calendar, unit_descendant_ids
+from motcua.catalog.models import Field, Level
+from motcua.dossiers.models import Dossier, DossierEvent, PauseInterval
+from motcua.dossiers.states import Channel, State
+from motcua.reports.definitions import (
+    FACT_FIELDS,
+    RESULT_KINDS,
+    DossierFacts,
+    Measure,
+    Pause,
+    facts_build,
+    local_date,
+    net_working_minutes,
+    period_measures,
+)
+from motcua.reports.windows import window_explicit
+from motcua.workdays.arith import Calendar, CalendarError
+
+GROUP_BY = ("unit", "field", "procedure", "channel", "level")
+CHUNK = 2000  # rows fetched per round trip while streaming
+
+
+class ReportError(ValueError):
+    """Bad input for a report; the message is Vietnamese, then English after " / "."""
+
+
+@dataclass(frozen=True)
+class ReportWindow:
+    """The dates asked for and the instants they stand for: S (start) and T (end)."""
+
+    date_from: date
+    date_to: date
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of the period report for one group (or the total); see the module docstring."""
+
+    carried_in: int
+    received: int
+    received_online: int
+    received_counter: int
+    received_postal: int
+    resolved: int
+    resolved_early: int
+    resolved_on_time: int
+    resolved_late: int
+    resolved_portal_on_time: int
+    resolved_awaiting_supplement: int
+    resolved_late_within_extended: int
+    pending: int
+    pending_in_time: int
+    pending_overdue: int
+    about_to_be_late: int
+    refused: int
+    ended_otherwise: int
+    stopped: int
+    withdrawn: int
+    apologies: int
+    not_collected: int
+    handled: int
+    handled_on_time: int
+    online_rate: float | None
+    on_time_rate: float | None
+    resolved_on_time_rate: float | None
+    avg_processing_hours: float | None
+    median_processing_hours: float | None
+    avg_processing_days: float | None
+    median_processing_days: float | None
+    reconciliation_gap: int  # carried_in + received − resolved − pending − ended_otherwise (ST-14, ST-19)
+    received_split_gap: int  # received − online − counter − postal
+    resolved_split_gap: int  # resolved − early − on time − late
+    pending_split_gap: int  # pending − in time − overdue
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One group of the report: a child unit, field, procedure, channel or level."""
+
+    key: str
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """The period report of a unit and its sub-tree: the total and, when grouped, one row per group."""
+
+    unit_code: str
+    unit_name: str
+    window: ReportWindow
+    group_by: str | None
+    total: Figures
+    rows: tuple[ReportRow, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data: the total's figures at the top level, then the rows."""
+        data: dict[str, Any] = {
+            "unit_code": self.unit_code,
+            "unit_name": self.unit_name,
+            "date_from": self.window.date_from.isoformat(),
+            "date_to": self.window.date_to.isoformat(),
+            "window_start": _iso(self.window.start),
+            "as_of": _iso(self.window.end),
+            **asdict(self.total),
+        }
+        if self.group_by:
+            data["group_by"] = self.group_by
+            data["rows"] = [{"key": row.key, "label": row.label, **asdict(row.figures)} for row in self.rows]
+        return data
+
+
+def _iso(moment: datetime) -> str:
+    return timezone.localtime(moment, timezone.get_default_timezone()).isoformat()
+
+
+def report_window(*, date_from: date, date_to: date, as_of: datetime | None = None) -> ReportWindow:
+    """Return the window of local dates `date_from`…`date_to` read at the end of `date_to` or `as_of` (default now)."""
+    try:
+        window_explicit(date_from, date_to)
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    if as_of is not None and timezone.is_naive(as_of):
+        raise ReportError("Thời điểm số liệu thiếu múi giờ / as_of needs a time zone")
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(date_from, time.min, tzinfo=zone)
+    end = min(datetime.combine(date_to, time.max, tzinfo=zone), timezone.now() if as_of is None else as_of)
+    if end < start:
+        raise ReportError(f"Thời điểm số liệu trước ngày {date_from:%d/%m/%Y} / as_of is before the window starts")
+    return ReportWindow(date_from=date_from, date_to=date_to, start=start, end=end)
+
+
+# --- tallies ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    counts: Counter[str] = field(default_factory=Counter)
+    minutes: list[int] = field(default_factory=list)
+
+    def add(self, measures: Iterable[Measure], minutes: int | None) -> None:
+        self.counts.update(measures)
+        if minutes is not None:
+            self.minutes.append(minutes)
+
+
+def _figures(tally: _Tally, minutes_per_day: int | None) -> Figures:
+    return figures_from(tally.counts, minutes=tally.minutes, minutes_per_day=minutes_per_day)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(100 * part / whole, 2)
+
+
+def _spread(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    return round(statistics.fmean(values), 2), round(statistics.median(values), 2)
+
+
+def figures_from(
+    counts: Mapping[str, int], *, minutes: Sequence[int] = (), minutes_per_day: int | None = None
+) -> Figures:
+    """Return the figures of per-measure counts: the counts, rates, processing times and reconciliation gaps.
+
+    `minutes` are the net office minutes of the dossiers resolved with a result (ST-13). Reports
+    read from counters later call this too, so rates and gaps are computed one way only.
+    """
+    c = {measure.value: counts.get(measure.value, 0) for measure in Measure}
+    avg_hours, median_hours = _spread([m / 60 for m in minutes])
+    avg_days, median_days = _spread([m / minutes_per_day for m in minutes] if minutes_per_day else [])
+    return Figures(
+        **c,
+        online_rate=_rate(c["received_online"], c["received"]),
+        on_time_rate=_rate(c["handled_on_time"], c["handled"]),
+        resolved_on_time_rate=_rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"]),
+        avg_processing_hours=avg_hours,
+        median_processing_hours=median_hours,
+        avg_processing_days=avg_days,
+        median_processing_days=median_days,
+        reconciliation_gap=c["carried_in"] + c["received"] - c["resolved"] - c["pending"] - c["ended_otherwise"],
+        received_split_gap=c["received"] - c["received_online"] - c["received_counter"] - c["received_postal"],
+        resolved_split_gap=c["resolved"] - c["resolved_early"] - c["resolved_on_time"] - c["resolved_late"],
+        pending_split_gap=c["pending"] - c["pending_in_time"] - c["pending_overdue"],
+    )
+
+
+# --- streaming the facts ----------------------------------------------------------------------
+
+_ROW_FIELDS = (
+    *FACT_FIELDS,
+    "id",
+    "apology__approved_at",
+    "procedure_version__procedure__code",
+    "procedure_version__name",
+    "procedure_version__field_id",
+    "procedure_version__level",
+)
+
+
+def _scope(unit_ids: Iterable[int], window: ReportWindow) -> QuerySet[Dossier]:
+    """Return the dossiers of the units that any measure of the window may count (a superset; ST-14)."""
+    start, end = window.start, window.end
+    ended_in = Q(processing_ended_at__gte=start, processing_ended_at__lte=end)
+    open_then = Q(accepted_at__lte=end) & (
+        Q(accepted_at__gte=start) | Q(processing_ended_at__isnull=True) | Q(processing_ended_at__gte=start)
+    )
+    uncollected = Q(state__in=[State.DONE, State.DELIVERED], processing_ended_at__lt=start) & (
+        Q(delivered_at__isnull=True) | Q(delivered_at__gt=end)
+    )
+    untimed_refusal = Q(state=State.REFUSED_AT_RECEPTION, processing_ended_at__isnull=True) & Q(
+        submitted_at__gte=start, submitted_at__lte=end
+    )
+    return Dossier.objects.filter(receiving_unit_id__in=list(unit_ids)).filter(
+        ended_in | open_then | uncollected | untimed_refusal
+    )
+
+
+class _Follower:
+    """Hand out, in increasing dossier id, the rows of a stream ordered by dossier id (a merge join)."""
+
+    def __init__(self, rows: Iterator[Mapping[str, Any]]) -> None:
+        self._groups = ((key, list(group)) for key, group in groupby(rows, key=itemgetter("dossier_id")))
+        self._head = next(self._groups, None)
+
+    def take(self, dossier_id: int) -> list[Mapping[str, Any]]:
+        while self._head is not None and self._head[0] < dossier_id:
+            self._head = next(self._groups, None)
+        if self._head is None or self._head[0] != dossier_id:
+            return []
+        rows, self._head = self._head[1], next(self._groups, None)
+        return rows
+
+
+def _stream(unit_ids: Iterable[int], window: ReportWindow) -> Iterator[tuple[DossierFacts, dict[str, Any]]]:
+    """Yield the facts of every dossier in scope with its row (group keys), in three queries."""
+    scope = _scope(unit_ids, window)
+    ids = scope.values("pk")
+    pauses = _Follower(
+        PauseInterval.objects.filter(dossier__in=ids)
+        .order_by("dossier_id", "started_at", "id")
+        .values("dossier_id", "started_at", "ended_at", "kind", "counts_clock")
+        .iterator(chunk_size=CHUNK)
+    )
+    withdrawals = _Follower(
+        DossierEvent.objects.filter(
+            dossier__in=ids.filter(state__in=[State.WITHDRAWAL_REQUESTED, State.STOPPED]), type="withdrawal_requested"
+        )
+        .order_by("dossier_id", "seq")
+        .values("dossier_id", "at")
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in scope.order_by("id").values(*_ROW_FIELDS).iterator(chunk_size=CHUNK):
+        withdrawal = withdrawals.take(row["id"])
+        stored = [Pause(p["started_at"], p["ended_at"], p["kind"], p["counts_clock"]) for p in pauses.take(row["id"])]
+        facts = facts_build(
+            row,
+            pauses=stored,
+            apology_approved_at=row["apology__approved_at"],
+            withdrawal_requested_at=withdrawal[0]["at"] if withdrawal else None,
+        )
+        yield facts, row
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+
+class _Grouping:
+    """The key and label of each group of a `group_by`; a unit groups by the child it rolls up to."""
+
+    def __init__(self, group_by: str | None, unit: Unit, unit_ids: set[int]) -> None:
+        self.group_by = group_by
+        self.labels: dict[str, str] = {}
+        self.unit = unit
+        self._top: dict[int, str] = {}
+        self._units: dict[int, tuple[int | None, str, str]] = {}
+        if group_by == "unit":
+            rows = Unit.objects.filter(pk__in=unit_ids).values_list("id", "parent_id", "code", "name")
+            self._units = {pk: (parent, code, name) for pk, parent, code, name in rows}
+            for parent, code, name in self._units.values():
+                if parent == unit.pk:
+                    self.labels[code] = name
+        self.key: Callable[[dict[str, Any]], str] = getattr(self, f"_by_{group_by}", self._by_none)
+
+    def _by_none(self, row: dict[str, Any]) -> str:
+        return ""
+
+    def _by_unit(self, row: dict[str, Any]) -> str:
+        unit_id: int = row["receiving_unit_id"]
+        if unit_id not in self._top:
+            current = unit_id
+            while current != self.unit.pk and self._units[current][0] != self.unit.pk:
+                current = self._units[current][0] or self.unit.pk
+            self._top[unit_id] = self.unit.code if current == self.unit.pk else self._units[current][1]
+        return self._top[unit_id]
+
+    def _by_field(self, row: dict[str, Any]) -> str:
+        return str(row["procedure_version__field_id"])
+
+    def _by_procedure(self, row: dict[str, Any]) -> str:
+        code: str = row["procedure_version__procedure__code"]
+        self.labels.setdefault(code, row["procedure_version__name"])
+        return code
+
+    def _by_channel(self, row: dict[str, Any]) -> str:
+        channel: int = row["channel"]
+        self.labels.setdefault(str(channel), str(Channel(channel).label))
+        return str(channel)
+
+    def _by_level(self, row: dict[str, Any]) -> str:
+        level: str = row["procedure_version__level"]
+        self.labels.setdefault(level, str(Level(level).label) if level in Level.values else level)
+        return level
+
+    def finish(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """Return (key, label) of every group in display order; a unit's children all appear, even empty."""
+        keys = set(keys)
+        if self.group_by == "field":
+            names = Field.objects.filter(pk__in=keys).values_list("id", "name")
+            self.labels.update({str(pk): name for pk, name in names})
+        if self.group_by == "unit":
+            self.labels[self.unit.code] = self.unit.name
+            keys |= set(self.labels) - {self.unit.code}
+            # the unit's own dossiers (received at the parent itself) come first, then the children by code
+            return [(key, self.labels.get(key, key)) for key in sorted(keys, key=lambda k: (k != self.unit.code, k))]
+        ordered = sorted(keys, key=lambda k: (self.labels.get(k, k), k))
+        return [(key, self.labels.get(key, key)) for key in ordered]
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What one report computation shares: the window, the units in scope, the calendar and the grouping."""
+
+    unit: Unit
+    window: ReportWindow
+    unit_ids: set[int]
+    calendar: Calendar | None
+    grouping: _Grouping
+    threshold_hours: float
+
+    @classmethod
+    def prepare(cls, *, unit: Unit, window: ReportWindow, group_by: str | None) -> _Run:
+        if group_by is not None and group_by not in GROUP_BY:
+            raise ReportError(
+                f"Không nhóm được theo “{group_by}”, chọn một trong {', '.join(GROUP_BY)} / unknown group_by"
+            )
+        unit_ids = unit_descendant_ids([unit.pk])
+        try:
+            calendar: Calendar | None = unit_calendar(unit, on=local_date(window.end))
+        except CalendarError:
+            calendar = None  # no published calendar: about-to-be-late in wall-clock hours, no processing times
+        threshold = float(getattr(settings, "DOSSIER_DUE_SOON_HOURS", 8))
+        return cls(unit, window, unit_ids, calendar, _Grouping(group_by, unit, unit_ids), threshold)
+
+    def classified(self) -> Iterator[tuple[DossierFacts, str, frozenset[Measure]]]:
+        """Yield each dossier the window counts, with its group key and its measures."""
+        start, end = self.window.start, self.window.end
+        for facts, row in _stream(self.unit_ids, self.window):
+            measures = period_measures(
+                facts, start=start, end=end, calendar=self.calendar, threshold_hours=self.threshold_hours
+            )
+            if measures:
+                yield facts, self.grouping.key(row), measures
+
+    def processing_minutes(self, facts: DossierFacts, measures: frozenset[Measure]) -> int | None:
+        """Return the net office minutes of a dossier resolved with a result in the window (ST-13), else None."""
+        if self.calendar is None or Measure.RESOLVED not in measures or facts.end_kind not in RESULT_KINDS:
+            return None
+        return net_working_minutes(facts, calendar=self.calendar)
+
+
+def period_report(
+    *, unit: Unit, date_from: date, date_to: date, as_of: datetime | None = None, group_by: str | None = None
+) -> PeriodReport:
+    """Return the period report of `unit` and its sub-tree from raw rows (see the module docstring)."""
+    window = report_window(date_from=date_from, date_to=date_to, as_of=as_of)
+    run = _Run.prepare(unit=unit, window=window, group_by=group_by)
+    total, groups = _Tally(), defaultdict[str, _Tally](_Tally)
+    for facts, key, measures in run.classified():
+        minutes = run.processing_minutes(facts, measures)
+        total.add(measures, minutes)
+        groups[key].add(measures, minutes)
+    per_day = run.calendar.hours.minutes_per_day if run.calendar else None
+    rows: tuple[ReportRow, ...] = ()
+    if group_by is not None:
+        rows = tuple(
+            ReportRow(key=key, label=label, figures=_figures(groups[key], per_day))
+            for key, label in run.grouping.finish(groups)
+        )
+    return PeriodReport(
+        unit_code=unit.code,
+        unit_name=unit.name,
+        window=window,
+        group_by=group_by,
+        total=_figures(total, per_day),
+        rows=rows,
+    )
+
+
+def period_report_dossiers(
+    *,
+    unit: Unit,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None = None,
+    measure: Measure | str,
+    group_by: str | None = None,
+    group: str | None = None,
+) -> list[str]:
+    """Return the codes of the dossiers behind one figure of the report (optionally of one group), sorted."""
+    try:
+        wanted = Measure(measure)
+    except ValueError:
+        raise ReportError(f"Không có chỉ tiêu “{measure}” / unknown measure") from None
+    if group is not None and group_by is None:
+        raise ReportError("Chọn một nhóm cần chọn cách nhóm / group needs group_by")
+    window = report_window(date_from=date_from, date_to=date_to, as_of=as_of)
+    run = _Run.prepare(unit=unit, window=window, group_by=group_by)
+    codes = [
+        facts.code
+        for facts, key, measures in run.classified()
+        if wanted in measures and (group is None or key == group)
+    ]
+    return sorted(codes)
