@@ -6,36 +6,24 @@ Any bad input ends with exactly one line on stderr and exit status 2, nothing on
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, handle_default_options
-from django.db import connections
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Unit
+from motcua.accounts.cli import EXIT_BAD_INPUT, ContractCommand, instant_parse, unit_by_code
 from motcua.accounts.selectors import unit_calendar
-from motcua.workdays.arith import VIETNAM, CalendarError, TimeUnit, check_amount, parse_time_unit
+from motcua.workdays.arith import CalendarError, TimeUnit, check_amount, parse_time_unit
 from motcua.workdays.explain import appointment_explain
 
-EXIT_BAD_INPUT = 2
 UNIT_CHOICES = "{" + ",".join(unit.value for unit in TimeUnit) + "}"
 
 
-class Command(BaseCommand):
+class Command(ContractCommand):
     help = (
         "Tính ngày giờ hẹn trả kết quả theo lịch làm việc / "
         "compute the appointment for an acceptance instant and a time limit"
     )
-    # A calculator that scripts call: its output contract must not depend on unrelated system checks.
-    requires_system_checks: list[str] = []
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # Let parse errors raise CommandError instead of printing the usage, so they end as one line.
-        parser.called_from_command_line = False
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -48,33 +36,14 @@ class Command(BaseCommand):
         parser.add_argument("--unit-code", default="", help="Mã định danh đơn vị tiếp nhận / receiving unit code")
         parser.add_argument("--explain", action="store_true", help="In giải thích từng ngày / print the trace")
 
-    def run_from_argv(self, argv: list[str]) -> None:
-        """Run from manage.py: bad input prints one line on stderr and exits with status 2."""
-        self._called_from_command_line = True
-        try:
-            parser = self.create_parser(argv[0], argv[1])
-            try:
-                options = parser.parse_args(argv[2:])
-            except CommandError as error:
-                message = str(error).removeprefix("Error: ")
-                raise CommandError(_("Tham số không hợp lệ / invalid arguments: %s") % message) from error
-            handle_default_options(options)
-            arguments = vars(options)
-            arguments.pop("args", None)
-            self.execute(**arguments)
-        except CommandError as error:
-            self.stderr.write(" ".join(str(error).split()))
-            sys.exit(EXIT_BAD_INPUT)
-        finally:
-            connections.close_all()
-
     def handle(self, *args: Any, **options: Any) -> None:
-        accepted = accepted_parse(options["accepted"])
+        accepted = instant_parse(options["accepted"], "--accepted")
         try:
             unit = parse_time_unit(options["unit"])
             amount = amount_parse(options["amount"])
             check_amount(amount, unit)
-            calendar = unit_calendar(unit_by_code(options["unit_code"]), on=accepted.date())
+            receiving_unit = unit_by_code(options["unit_code"]) if options["unit_code"] else None
+            calendar = unit_calendar(receiving_unit, on=accepted.date())
             appointment = calendar.appointment(accepted, amount, unit, explain=options["explain"])
         except CalendarError as error:
             raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from error
@@ -84,18 +53,6 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
 
-def accepted_parse(value: str) -> datetime:
-    """Return the acceptance instant in Vietnam time; a naive value is read as Vietnam time."""
-    try:
-        accepted = datetime.fromisoformat(value.strip())
-        if accepted.tzinfo is None:
-            return accepted.replace(tzinfo=VIETNAM)
-        return accepted.astimezone(VIETNAM)
-    except (ValueError, OverflowError) as error:
-        message = _("Thời điểm tiếp nhận không hợp lệ: %r (dùng ISO 8601, ví dụ 2025-04-24T10:00) / invalid --accepted")
-        raise CommandError(message % value, returncode=EXIT_BAD_INPUT) from error
-
-
 def amount_parse(value: str) -> int:
     """Return the amount as an integer."""
     try:
@@ -103,13 +60,3 @@ def amount_parse(value: str) -> int:
     except ValueError:
         message = _("Thời hạn phải là số nguyên: %r / the amount must be an integer")
         raise CalendarError(message % value) from None
-
-
-def unit_by_code(code: str) -> Unit | None:
-    """Return the unit with `code`, None for an empty code; an unknown code raises CalendarError."""
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code.strip()).first()
-    if unit is None:
-        raise CalendarError(_("Mã đơn vị không tồn tại: %r / unknown unit code") % code)
-    return unit

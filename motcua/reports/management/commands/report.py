@@ -13,36 +13,24 @@ with exactly one line on stderr and exit status 2, nothing on stdout.
 from __future__ import annotations
 
 import json
-import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, handle_default_options
-from django.db import connections
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Unit
+from motcua.accounts.cli import ContractCommand, bad_input, instant_parse, unit_by_code
 from motcua.lib.tables import parse_date
 from motcua.reports.selectors import GROUP_BY, ReportError, period_report
-from motcua.workdays.arith import VIETNAM
 
-EXIT_BAD_INPUT = 2
 FORMATS = ("json", "xlsx", "pdf")
 
 
-class Command(BaseCommand):
+class Command(ContractCommand):
     help = (
         "Báo cáo tình hình, kết quả giải quyết hồ sơ của một đơn vị và các đơn vị trực thuộc trong một kỳ / "
         "period report of a unit and its sub-tree"
     )
-    # Scripts call it: its output contract must not depend on unrelated system checks.
-    requires_system_checks: list[str] = []
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # Parse errors raise CommandError instead of printing the usage, so they end as one line.
-        parser.called_from_command_line = False
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="Mã định danh đơn vị / unit code")
@@ -53,30 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Tệp ghi kết quả (bắt buộc với xlsx, pdf) / output file")
         parser.add_argument("--group-by", dest="group_by", choices=GROUP_BY, help="Nhóm số liệu theo / group rows by")
 
-    def run_from_argv(self, argv: list[str]) -> None:
-        """Run from manage.py: bad input prints one line on stderr and exits with status 2."""
-        self._called_from_command_line = True
-        try:
-            parser = self.create_parser(argv[0], argv[1])
-            try:
-                options = parser.parse_args(argv[2:])
-            except CommandError as error:
-                message = str(error).removeprefix("Error: ")
-                raise CommandError(_("Tham số không hợp lệ / invalid arguments: %s") % message) from error
-            handle_default_options(options)
-            arguments = vars(options)
-            arguments.pop("args", None)
-            self.execute(**arguments)
-        except CommandError as error:
-            self.stderr.write(" ".join(str(error).split()))
-            sys.exit(EXIT_BAD_INPUT)
-        finally:
-            connections.close_all()
-
     def handle(self, *args: Any, **options: Any) -> None:
         unit = unit_by_code(options["unit"])
         date_from, date_to = day_parse(options["date_from"], "--from"), day_parse(options["date_to"], "--to")
-        as_of = as_of_parse(options["as_of"]) if options["as_of"] else None
+        as_of = instant_parse(options["as_of"], "--as-of") if options["as_of"] else None
         kind, output = options["format"], options["output"]
         if kind != "json" and not output:
             raise bad_input(_("--format %(kind)s cần --output TỆP / --output FILE is required") % {"kind": kind})
@@ -99,19 +67,6 @@ class Command(BaseCommand):
         write_output(output, content)
 
 
-def bad_input(message: str) -> CommandError:
-    """Return the error that ends the command with one line on stderr and exit status 2."""
-    return CommandError(message, returncode=EXIT_BAD_INPUT)
-
-
-def unit_by_code(code: str) -> Unit:
-    """Return the unit with `code`."""
-    unit = Unit.objects.filter(code=code.strip()).first()
-    if unit is None:
-        raise bad_input(_("Mã đơn vị không tồn tại: %r / unknown unit code") % code)
-    return unit
-
-
 def day_parse(value: str, option: str) -> date:
     """Return a date typed as YYYY-MM-DD or DD/MM/YYYY."""
     day = parse_date(value.strip())
@@ -121,17 +76,6 @@ def day_parse(value: str, option: str) -> date:
             % {"option": option, "value": value}
         )
     return day
-
-
-def as_of_parse(value: str) -> datetime:
-    """Return the as-of instant; a value without an offset is read as Vietnam time."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise bad_input(
-            _("--as-of: thời điểm không hợp lệ %r, dùng ISO 8601 (ví dụ 2025-03-31T17:00) / invalid instant") % value
-        ) from None
-    return moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment
 
 
 def write_output(path: str, content: bytes) -> None:
