@@ -226,3 +226,10 @@ PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Report windows (ST-16): "decree_09" (15th of the previous month … 14th) or "calendar".
 REPORT_WINDOWS_DEFAULT = env_str("MOTCUA_REPORT_WINDOWS_DEFAULT", "decree_09")
+# Decision 766 index (DOMAIN.md §7). Unresolved points are configuration: the split of the 12 online
+# points, per-indicator target overrides, N/A scoring ("zero" or "full"), and the middle bands (IDX-3
+# marks them as an assumption).
+INDEX766_ONLINE_SPLIT = {"3.1": 4, "3.3": 4, "3.x": 4}
+INDEX766_TARGETS: dict[str, float] = {}
+INDEX766_NA_SCORING: dict[str, str] = {}
+INDEX766_BANDS = ((90, "excellent"), (80, "good"), (70, "fair"), (50, "average"), (0, "weak"))

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from motcua.api import dossiers as dossiers_api
 from motcua.api import procedures, units
+from motcua.api import reports as reports_api
 from motcua.api.auth import API_AUTH
 from motcua.api.errors import register_error_handlers, unknown_path_router
 
@@ -23,4 +24,5 @@ register_error_handlers(api)
 api.add_router("", units.router)
 api.add_router("", procedures.router)
 api.add_router("", dossiers_api.router)
+api.add_router("", reports_api.router)
 api.add_router("", unknown_path_router)  # last, so that it only catches what nothing else matched
