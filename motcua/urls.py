@@ -11,6 +11,7 @@ urlpatterns = [
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("ho-so/", include("motcua.dossiers.urls")),
+    path("thong-ke/", include("motcua.reports.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

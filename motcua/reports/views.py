@@ -1,0 +1,840 @@
+"""Back-office statistics pages: the period report with its dossier lists and downloads, the dashboards
+(province overview, unit, procedure) and the late dossiers by responsible unit and cause.
+
+Every figure is read from `reports.selectors.period_report` and every list from
+`period_report_dossiers` (DESIGN.md rule 6): the pages only lay them out. A figure's link carries the
+as-of instant T of its page, so the list behind it is the one that was counted, even for a window that
+is still running. Units are chosen among the user's visible units; another unit is refused (403).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from motcua.accounts.models import Unit
+from motcua.accounts.selectors import visible_unit_ids
+from motcua.catalog.models import Field, Level
+from motcua.catalog.selectors import procedure_versions_of
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import Channel
+from motcua.dossiers.views.access import AuthenticatedRequest, forbidden, working_unit
+from motcua.reports.definitions import Measure
+from motcua.reports.exports import (
+    COLUMNS,
+    GROUP_HEADINGS,
+    Column,
+    figure_value,
+    period_report_pdf,
+    period_report_xlsx,
+    period_text,
+)
+from motcua.reports.forms import (
+    DERIVED,
+    MEASURE_LABELS,
+    TOTAL_ONLY,
+    DashboardForm,
+    DrilldownForm,
+    LatenessDrilldownForm,
+    PeriodChoiceForm,
+    ReportForm,
+    period_defaults,
+)
+from motcua.reports.index766 import GROUPS, Index766, index766
+from motcua.reports.lateness import LatenessReport, late_dossiers_by_cause
+from motcua.reports.selectors import Figures, PeriodReport, ReportError, figures_from, period_report
+from motcua.reports.selectors import period_report_dossiers as dossiers_behind
+from motcua.reports.windows import Scheme, Span, window
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RATE_MEASURES = {
+    "online_rate": (Measure.RECEIVED_ONLINE, "received"),
+    "on_time_rate": (Measure.HANDLED_ON_TIME, "handled"),
+}
+# The total's figures that the official table leaves out, listed under it.
+DETAIL_MEASURES = (
+    Measure.HANDLED,
+    Measure.HANDLED_ON_TIME,
+    Measure.RESOLVED_PORTAL_ON_TIME,
+    Measure.RESOLVED_AWAITING_SUPPLEMENT,
+    Measure.RESOLVED_LATE_WITHIN_EXTENDED,
+    Measure.ABOUT_TO_BE_LATE,
+    Measure.NOT_COLLECTED,
+    Measure.APOLOGIES,
+    Measure.STOPPED,
+    Measure.WITHDRAWN,
+)
+NOT_YOURS = gettext_lazy("Đơn vị này không thuộc phạm vi bạn được xem số liệu / not one of your units")
+NO_UNITS = gettext_lazy("Bạn chưa thuộc đơn vị nào nên chưa xem được số liệu / you belong to no unit yet")
+
+
+# --- units --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Units:
+    """The units the user may report on (by code) and the unit a page opens with."""
+
+    choices: list[Unit]
+    default: Unit | None
+
+
+def user_units(request: AuthenticatedRequest) -> Units:
+    """Return the user's visible units; the default is the top one above the working unit."""
+    ids = visible_unit_ids(request.user)
+    units = list(Unit.objects.filter(id__in=ids).order_by("code"))
+    by_id = {unit.pk: unit for unit in units}
+    current = working_unit(request)
+    top = by_id.get(current.pk) if current is not None else None
+    while top is not None and top.parent_id in by_id:
+        top = by_id[top.parent_id]
+    roots = [unit for unit in units if unit.parent_id not in by_id]
+    return Units(choices=units, default=top or (roots[0] if roots else None))
+
+
+def unit_chosen(request: AuthenticatedRequest, units: Units, code: str | None) -> Unit | HttpResponse:
+    """Return the unit of `code` (the default when empty); 404 for an unknown code, 403 outside the user's units."""
+    if not code:
+        return units.default or forbidden(request, str(NO_UNITS))
+    for unit in units.choices:
+        if unit.code == code:
+            return unit
+    if not Unit.objects.filter(code=code).exists():
+        raise Http404(_("Mã đơn vị không tồn tại / unknown unit code"))
+    return forbidden(request, str(NOT_YOURS))
+
+
+def _bound(query: QueryDict, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the form data: what the query gives, the defaults for what it leaves out."""
+    data = {key: value for key, value in defaults.items()}
+    data.update({key: query[key] for key in query if query[key] != "" or key not in defaults})
+    return data
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return timezone.localtime(moment, timezone.get_default_timezone()).isoformat()
+
+
+def report_query(report: PeriodReport, **extra: str) -> dict[str, str]:
+    """Return the query naming a report exactly: unit, dates, as-of instant (and grouping)."""
+    query = {
+        "unit": report.unit_code,
+        "from": report.window.date_from.isoformat(),
+        "to": report.window.date_to.isoformat(),
+        "as_of": _iso(report.window.end),
+    }
+    if report.group_by:
+        query["group_by"] = report.group_by
+    return {**query, **extra}
+
+
+def figure_link(report: PeriodReport, measure: str, group: str | None = None) -> str:
+    """Return the address of the dossiers behind one figure of `report` (of one group, if given)."""
+    query = report_query(report, measure=measure)
+    if group is not None:
+        query["group"] = group
+    elif "group_by" in query:
+        del query["group_by"]
+    return f"{reverse('reports:dossiers')}?{urlencode(query)}"
+
+
+# --- the report table -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure of the report table with the link to its dossiers."""
+
+    value: int | float | None
+    href: str = ""
+    rate: bool = False
+    title: str = ""
+    gap: bool = False
+
+
+def _cell(report: PeriodReport, figures: Figures, column: Column, group: str | None) -> Cell:
+    value = figure_value(figures, column.key)
+    if column.key in RATE_MEASURES:
+        measure, whole = RATE_MEASURES[column.key]
+        part = getattr(figures, measure.value)
+        title = _("%(part)s trên %(whole)s hồ sơ") % {"part": part, "whole": getattr(figures, whole)}
+        return Cell(value, figure_link(report, measure, group), rate=True, title=title)
+    if column.key == "reconciliation_gap":
+        return Cell(value, gap=value != 0)
+    return Cell(value, figure_link(report, column.key, group))
+
+
+def report_bands(columns: Iterable[Column]) -> list[tuple[str | Promise, list[Column]]]:
+    """Return the heading bands: consecutive columns under one band; a column without one stands alone."""
+    bands: list[tuple[str | Promise, list[Column]]] = []
+    for band, grouped in groupby(columns, key=lambda column: column.band):
+        members = list(grouped)
+        bands += [(band, members)] if band else [("", [column]) for column in members]
+    return bands
+
+
+def report_lines(report: PeriodReport) -> list[dict[str, Any]]:
+    """Return the lines of the table: one per group (linked to its dashboard when there is one), then the total."""
+    lines = [
+        {
+            "number": number,
+            "label": row.label,
+            "href": _group_dashboard(report, row.key),
+            "cells": [_cell(report, row.figures, column, row.key) for column in COLUMNS],
+        }
+        for number, row in enumerate(report.rows, start=1)
+    ]
+    total = [_cell(report, report.total, column, None) for column in COLUMNS]
+    return [*lines, {"number": "", "label": _("Tổng cộng"), "cells": total, "total": True}]
+
+
+def _group_dashboard(report: PeriodReport, key: str) -> str:
+    if report.group_by == "unit" and key != report.unit_code:
+        return reverse("reports:unit_dashboard", args=[key])
+    if report.group_by == "procedure":
+        return f"{reverse('reports:procedure_dashboard', args=[key])}?{urlencode({'unit': report.unit_code})}"
+    return ""
+
+
+def reconciliation(report: PeriodReport) -> dict[str, Any]:
+    """Return every check of ST-19 with its gap: the equation, the splits, and the groups against the total."""
+    total = report.total
+    splits = [
+        (_("Tiếp nhận = trực tuyến + trực tiếp + bưu chính"), total.received_split_gap),
+        (_("Đã giải quyết = trước hạn + đúng hạn + quá hạn"), total.resolved_split_gap),
+        (_("Đang giải quyết = trong hạn + quá hạn"), total.pending_split_gap),
+    ]
+    counts = [column for column in COLUMNS if column.key not in RATE_MEASURES and column.key != "reconciliation_gap"]
+    row_gaps = []
+    if report.rows:
+        for column in counts:
+            added = sum(figure_value(row.figures, column.key) or 0 for row in report.rows)
+            shown = figure_value(total, column.key) or 0
+            if added != shown:
+                row_gaps.append({"heading": column.heading, "band": column.band, "sum": added, "total": shown})
+    gapped = [row for row in report.rows if row.figures.reconciliation_gap]
+    return {"total": total, "splits": splits, "row_gaps": row_gaps, "gapped_rows": gapped}
+
+
+def report_details(report: PeriodReport) -> list[dict[str, Any]]:
+    """Return the total's figures that the official table leaves out, each linked to its dossiers."""
+    total = report.total
+    return [
+        {"label": MEASURE_LABELS[m], "value": getattr(total, m.value), "href": figure_link(report, m)}
+        for m in DETAIL_MEASURES
+    ]
+
+
+# --- the report page and its downloads -----------------------------------------------------------
+
+
+def _report_request(request: AuthenticatedRequest) -> HttpResponse | tuple[dict[str, Any], PeriodReport | None]:
+    """Return the refusal, or the form context and the report it asks for (None when the form or window is bad)."""
+    units = user_units(request)
+    defaults = {**period_defaults(timezone.localdate()), "group_by": "unit"}
+    if units.default is not None:
+        defaults["unit"] = units.default.code
+    form = ReportForm(_bound(request.GET, defaults), units=units.choices)
+    unit = unit_chosen(request, units, form.data.get("unit"))
+    if isinstance(unit, HttpResponse):
+        return unit
+    context: dict[str, Any] = {"form": form, "unit": unit}
+    if not form.is_valid():
+        return context, None
+    date_from, date_to = form.window()
+    try:
+        result = period_report(
+            unit=unit, date_from=date_from, date_to=date_to, as_of=form.cleaned_data["as_of"], group_by=form.grouping()
+        )
+    except ReportError as error:
+        form.add_error(None, str(error))
+        return context, None
+    return context, result
+
+
+def _downloads(report: PeriodReport) -> dict[str, str]:
+    # The same window, grouping and T as the page, so the files hold the figures on screen.
+    query = urlencode(report_query(report, period="dates", group_by=report.group_by or TOTAL_ONLY))
+    return {"xlsx": f"{reverse('reports:xlsx')}?{query}", "pdf": f"{reverse('reports:pdf')}?{query}"}
+
+
+@login_required
+@require_GET
+def report(request: AuthenticatedRequest) -> HttpResponse:
+    """Show the period report of a unit and its sub-tree in the officials' layout, every figure linked."""
+    asked = _report_request(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    context, result = asked
+    if result is not None:
+        context.update(
+            report=result,
+            period=period_text(result),
+            bands=report_bands(COLUMNS),
+            group_heading=GROUP_HEADINGS[result.group_by],
+            lines=report_lines(result),
+            checks=reconciliation(result),
+            details=report_details(result),
+            downloads=_downloads(result),
+        )
+    return render(request, "reports/report.html", context)
+
+
+def _download(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+    asked = _report_request(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    context, result = asked
+    if result is None:
+        context["message"] = _("Không lập được báo cáo với các lựa chọn này / invalid report request")
+        return render(request, "reports/report.html", context, status=400)
+    if kind == "xlsx":
+        response = HttpResponse(period_report_xlsx(result), content_type=XLSX)
+    else:
+        response = HttpResponse(period_report_pdf(result, unit=context["unit"]), content_type="application/pdf")
+    name = f"bao-cao-{result.unit_code}-{result.window.date_from:%Y%m%d}-{result.window.date_to:%Y%m%d}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def report_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """Return the period report as .xlsx (one row per child unit unless another grouping is chosen)."""
+    return _download(request, "xlsx")
+
+
+@login_required
+@require_GET
+def report_pdf(request: AuthenticatedRequest) -> HttpResponse:
+    """Return the period report as PDF (one row per child unit unless another grouping is chosen)."""
+    return _download(request, "pdf")
+
+
+# --- the dossiers behind a figure -----------------------------------------------------------------
+
+
+def group_label(group_by: str | None, key: str | None) -> str:
+    """Return the name of one group of a report: a unit, field, procedure, channel or level."""
+    if not group_by or key is None:
+        return ""
+    if group_by == "unit":
+        return Unit.objects.filter(code=key).values_list("name", flat=True).first() or key
+    if group_by == "field":
+        name = Field.objects.filter(pk=int(key)).values_list("name", flat=True).first() if key.isdigit() else None
+        return name or key
+    if group_by == "procedure":
+        version = procedure_versions_of(key).last()
+        return f"{key} — {version.name}" if version else key
+    if group_by == "channel" and key.isdigit() and int(key) in Channel.values:
+        return str(Channel(int(key)).label)
+    return str(Level(key).label) if group_by == "level" and key in Level.values else key
+
+
+def dossier_page(request: AuthenticatedRequest, codes: list[str]) -> tuple[Any, list[Dossier]]:
+    """Return the page of `codes` asked for and its dossiers, in the order of `codes`."""
+    page = Paginator(codes, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = Dossier.objects.filter(code__in=list(page.object_list)).select_related(
+        "procedure_version__procedure", "receiving_unit"
+    )
+    by_code = {dossier.code: dossier for dossier in found}
+    return page, [by_code[code] for code in page.object_list if code in by_code]
+
+
+def _query_without_page(request: AuthenticatedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def report_dossiers(request: AuthenticatedRequest) -> HttpResponse:
+    """List the dossiers behind one figure of the period report (25 a page), each linked to its page."""
+    units = user_units(request)
+    form = DrilldownForm(request.GET, units=units.choices)
+    unit = unit_chosen(request, units, request.GET.get("unit") or None)
+    if isinstance(unit, HttpResponse):
+        return unit
+    if not form.is_valid():
+        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    wanted = form.cleaned_data
+    asked = {"unit": unit, "date_from": wanted["from"], "date_to": wanted["to"], "as_of": wanted["as_of"]}
+    group_by, group = wanted["group_by"] or None, wanted["group"] or None
+    try:
+        codes = sorted(
+            code
+            for measure in DERIVED.get(wanted["measure"]) or (Measure(wanted["measure"]),)
+            for code in dossiers_behind(**asked, measure=measure, group_by=group_by, group=group)
+        )
+    except ReportError as error:
+        form.add_error(None, str(error))
+        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    page, dossiers = dossier_page(request, codes)
+    context = {
+        "form": form,
+        "unit": unit,
+        "title": MEASURE_LABELS[wanted["measure"]],
+        "group": group_label(group_by, group),
+        "period": _period_words(wanted["from"], wanted["to"], wanted["as_of"]),
+        "page": page,
+        "dossiers": dossiers,
+        "count": len(codes),
+        "query": _query_without_page(request),
+        "back": f"{reverse('reports:report')}?{_report_back_query(request.GET)}",
+    }
+    return render(request, "reports/dossier_list.html", context)
+
+
+def _report_back_query(query: QueryDict) -> str:
+    keep = {"unit": query.get("unit", ""), "period": "dates", "from": query.get("from", ""), "to": query.get("to", "")}
+    keep.update({key: str(query.get(key)) for key in ("as_of", "group_by") if query.get(key)})
+    return urlencode(keep)
+
+
+def _period_words(date_from: date, date_to: date, as_of: datetime | None) -> str:
+    words = _("Từ ngày %(start)s đến ngày %(end)s") % {"start": f"{date_from:%d/%m/%Y}", "end": f"{date_to:%d/%m/%Y}"}
+    if as_of is None:
+        return words
+    local = timezone.localtime(as_of, timezone.get_default_timezone())
+    return _("%(period)s, số liệu tính đến %(time)s") % {"period": words, "time": f"{local:%H:%M %d/%m/%Y}"}
+
+
+# --- late dossiers by responsible unit and cause --------------------------------------------------
+
+
+@login_required
+@require_GET
+def lateness(request: AuthenticatedRequest) -> HttpResponse:
+    """Show the dossiers resolved late or overdue in a window, by responsible unit and cause."""
+    units = user_units(request)
+    defaults = period_defaults(timezone.localdate())
+    if units.default is not None:
+        defaults["unit"] = units.default.code
+    form = PeriodChoiceForm(_bound(request.GET, defaults), units=units.choices)
+    unit = unit_chosen(request, units, form.data.get("unit"))
+    if isinstance(unit, HttpResponse):
+        return unit
+    context: dict[str, Any] = {"form": form, "unit": unit}
+    if form.is_valid():
+        date_from, date_to = form.window()
+        try:
+            result = late_dossiers_by_cause(
+                unit=unit, date_from=date_from, date_to=date_to, as_of=form.cleaned_data["as_of"]
+            )
+        except ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            context.update(_lateness_context(result))
+    return render(request, "reports/lateness.html", context)
+
+
+def _lateness_context(result: LatenessReport) -> dict[str, Any]:
+    query = {
+        "unit": result.unit_code,
+        "from": result.window.date_from.isoformat(),
+        "to": result.window.date_to.isoformat(),
+        "as_of": _iso(result.window.end),
+    }
+    base = reverse("reports:lateness_dossiers")
+    units = [
+        {
+            "unit": unit,
+            "lines": [
+                {"line": line, "href": f"{base}?{urlencode({**query, 'responsible': unit.code, 'cause': line.cause})}"}
+                for line in unit.lines
+            ],
+        }
+        for unit in result.units
+    ]
+    figures = reverse("reports:dossiers")
+    return {
+        "result": result,
+        "units": units,
+        "period": _period_words(result.window.date_from, result.window.date_to, result.window.end),
+        "late_href": f"{figures}?{urlencode({**query, 'measure': Measure.RESOLVED_LATE})}",
+        "overdue_href": f"{figures}?{urlencode({**query, 'measure': Measure.PENDING_OVERDUE})}",
+    }
+
+
+@login_required
+@require_GET
+def lateness_dossiers(request: AuthenticatedRequest) -> HttpResponse:
+    """List the late dossiers of one responsible unit and cause (25 a page)."""
+    units = user_units(request)
+    form = LatenessDrilldownForm(request.GET, units=units.choices)
+    unit = unit_chosen(request, units, request.GET.get("unit") or None)
+    if isinstance(unit, HttpResponse):
+        return unit
+    if not form.is_valid():
+        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    wanted = form.cleaned_data
+    try:
+        result = late_dossiers_by_cause(
+            unit=unit, date_from=wanted["from"], date_to=wanted["to"], as_of=wanted["as_of"]
+        )
+    except ReportError as error:
+        form.add_error(None, str(error))
+        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    codes = result.line_codes(responsible=wanted["responsible"], cause=wanted["cause"])
+    if codes is None:
+        raise Http404(_("Không có dòng này trong báo cáo / no such line"))
+    responsible = next(u for u in result.units if u.code == wanted["responsible"])
+    line = next(line for line in responsible.lines if line.cause == wanted["cause"])
+    page, dossiers = dossier_page(request, list(codes))
+    context = {
+        "form": form,
+        "unit": unit,
+        "title": _("Hồ sơ trễ hạn: %(cause)s") % {"cause": line.cause_label},
+        "group": responsible.name,
+        "period": _period_words(wanted["from"], wanted["to"], result.window.end),
+        "page": page,
+        "dossiers": dossiers,
+        "count": len(codes),
+        "query": _query_without_page(request),
+        "back": f"{reverse('reports:lateness')}?{_report_back_query(request.GET)}",
+    }
+    return render(request, "reports/dossier_list.html", context)
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: what dashboards.js hands to Chart.js, and the same figures as a table for everyone else."""
+
+    id: str
+    title: str
+    spec: dict[str, Any]
+    headings: list[str]
+    rows: list[dict[str, Any]]  # {"label", "href", "values"}
+
+    @property
+    def data_id(self) -> str:
+        return f"chart-{self.id}-data"
+
+    @property
+    def spec_json(self) -> str:
+        """Return the spec as JSON for a data attribute: htmx drops every <script> of a fragment it swaps in."""
+        return json.dumps(self.spec, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    @property
+    def table(self) -> list[dict[str, Any]]:
+        """Return the rows with their values written as the reader's language writes numbers."""
+        return [{**row, "values": [shown(value) for value in row["values"]]} for row in self.rows]
+
+
+def shown(value: object) -> str:
+    """Return a table value as text: numbers grouped in the active language, "—" when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    places = 2 if isinstance(value, float) else None
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def chart_spec(
+    kind: str, labels: Sequence[str], series: Sequence[tuple[str, str | Sequence[str], Sequence[Any]]], **options: Any
+) -> dict[str, Any]:
+    """Return the JSON of a chart: type, labels, datasets (label, tone, data) and drawing options."""
+    datasets = [
+        {"label": str(label), "tone": tone if isinstance(tone, str) else list(tone), "data": list(data)}
+        for label, tone, data in series
+    ]
+    return {"type": kind, "labels": [str(label) for label in labels], "datasets": datasets, **options}
+
+
+def _scoped(report: PeriodReport, procedure: str | None) -> Figures:
+    """Return the report's total, or one procedure's row of a report grouped by procedure (zeros if absent)."""
+    if procedure is None:
+        return report.total
+    row = next((row for row in report.rows if row.key == procedure), None)
+    return row.figures if row is not None else figures_from({})
+
+
+def monthly_figures(*, unit: Unit, year: int, as_of: datetime, procedure: str | None) -> list[Figures | None]:
+    """Return the figures of each month of `year` in the default scheme read at `as_of`; None for months to come."""
+    found: list[Figures | None] = []
+    for number in range(1, 13):
+        date_from, date_to = window(Span.MONTH, year, number)
+        if date_from > timezone.localdate(as_of):
+            found.append(None)
+            continue
+        month = period_report(
+            unit=unit, date_from=date_from, date_to=date_to, as_of=as_of, group_by="procedure" if procedure else None
+        )
+        found.append(_scoped(month, procedure))
+    return found
+
+
+def trend_chart(year: int, months: list[Figures | None]) -> Chart:
+    """Return the monthly trend of received, resolved and resolved-late dossiers."""
+    labels = [f"{number}/{year}" for number in range(1, 13)]
+    keys = [
+        ("received", "primary", MEASURE_LABELS[Measure.RECEIVED]),
+        ("resolved", "success", MEASURE_LABELS[Measure.RESOLVED]),
+        ("resolved_late", "danger", MEASURE_LABELS[Measure.RESOLVED_LATE]),
+    ]
+    series = [(str(label), tone, [getattr(m, key) if m else None for m in months]) for key, tone, label in keys]
+    rows = [
+        {
+            "label": _("Tháng %(label)s") % {"label": label},
+            "href": "",
+            "values": [m and getattr(m, k) for k, _t, _l in keys],
+        }
+        for label, m in zip(labels, months, strict=True)
+    ]
+    return Chart(
+        id="trend",
+        title=_("Hồ sơ tiếp nhận, đã giải quyết và giải quyết quá hạn theo tháng"),
+        spec=chart_spec("line", labels, series),
+        headings=[_("Tháng"), *(str(label) for _k, _t, label in keys)],
+        rows=rows,
+    )
+
+
+def ranking_chart(report: PeriodReport) -> Chart:
+    """Return the on-time rate of each child unit, best first (units without a denominator last, in the table)."""
+    unrated = [row for row in report.rows if row.figures.on_time_rate is None]
+    rated = sorted((row for row in report.rows if row not in unrated), key=lambda row: -(row.figures.on_time_rate or 0))
+    labels = [row.label for row in rated]
+    series = [(_("Tỷ lệ đúng hạn (%)"), "success", [row.figures.on_time_rate for row in rated])]
+    return Chart(
+        id="ranking",
+        title=_("Tỷ lệ hồ sơ xử lý đúng hạn theo đơn vị, xếp hạng"),
+        spec=chart_spec("bar", labels, series, horizontal=True, percent=True),
+        headings=[_("Đơn vị"), _("Tỷ lệ đúng hạn (%)"), str(MEASURE_LABELS[Measure.HANDLED_ON_TIME]), _("Cần xử lý")],
+        rows=[_unit_row(report, row, ["on_time_rate", "handled_on_time", "handled"]) for row in [*rated, *unrated]],
+    )
+
+
+def overdue_chart(report: PeriodReport) -> Chart:
+    """Return the dossiers pending overdue at T of each child unit, most first."""
+    ordered = sorted(report.rows, key=lambda row: (-row.figures.pending_overdue, row.label))
+    series = [(str(MEASURE_LABELS[Measure.PENDING_OVERDUE]), "danger", [r.figures.pending_overdue for r in ordered])]
+    return Chart(
+        id="overdue",
+        title=_("Hồ sơ đang giải quyết quá hạn theo đơn vị"),
+        spec=chart_spec("bar", [row.label for row in ordered], series, horizontal=True),
+        headings=[_("Đơn vị"), _("Quá hạn"), _("Đang giải quyết")],
+        rows=[_unit_row(report, row, ["pending_overdue", "pending"]) for row in ordered],
+    )
+
+
+def _unit_row(report: PeriodReport, row: Any, keys: list[str]) -> dict[str, Any]:
+    href = reverse("reports:unit_dashboard", args=[row.key]) if row.key != report.unit_code else ""
+    return {"label": row.label, "href": href, "values": [getattr(row.figures, key) for key in keys]}
+
+
+def share_chart(report: PeriodReport, figures: Figures, group: str | None, *, shares: str) -> Chart:
+    """Return a doughnut of the received dossiers by channel, or of the resolved ones by timeliness."""
+    if shares == "channel":
+        keys = [Measure.RECEIVED_ONLINE, Measure.RECEIVED_COUNTER, Measure.RECEIVED_POSTAL]
+        tones, title = ["primary", "success", "warning"], _("Tỷ lệ hồ sơ tiếp nhận trực tuyến")
+    else:
+        keys = [Measure.RESOLVED_EARLY, Measure.RESOLVED_ON_TIME, Measure.RESOLVED_LATE]
+        tones, title = ["success", "primary", "danger"], _("Hồ sơ đã giải quyết: trước hạn, đúng hạn, quá hạn")
+    labels = [str(MEASURE_LABELS[key]) for key in keys]
+    values = [getattr(figures, key.value) for key in keys]
+    return Chart(
+        id=shares,
+        title=title,
+        spec=chart_spec("doughnut", labels, [(title, tones, values)]),
+        headings=[_("Loại"), _("Số hồ sơ")],
+        rows=[
+            {"label": label, "href": figure_link(report, key, group), "values": [value]}
+            for label, key, value in zip(labels, keys, values, strict=True)
+        ],
+    )
+
+
+KPI_MEASURES = (Measure.RECEIVED, Measure.RESOLVED, Measure.RESOLVED_LATE, Measure.PENDING, Measure.PENDING_OVERDUE)
+
+
+def kpis(report: PeriodReport, figures: Figures, group: str | None) -> list[dict[str, Any]]:
+    """Return the headline figures of a dashboard, each linked to its dossiers; the two rates link to numerators."""
+    cards = [
+        {"label": MEASURE_LABELS[m], "value": getattr(figures, m.value), "href": figure_link(report, m, group)}
+        for m in KPI_MEASURES
+    ]
+    for key, label in (("on_time_rate", _("Tỷ lệ đúng hạn")), ("online_rate", _("Tỷ lệ trực tuyến"))):
+        measure, _whole = RATE_MEASURES[key]
+        cards.append(
+            {"label": label, "value": getattr(figures, key), "href": figure_link(report, measure, group), "rate": True}
+        )
+    return cards
+
+
+def dashboard_context(*, unit: Unit, year: int, procedure: str | None = None) -> dict[str, Any]:
+    """Return the figures and charts of a unit's (or one procedure's) dashboard for `year` in the default scheme."""
+    as_of = timezone.now()
+    date_from, date_to = window(Span.YEAR, year)
+    if date_from > timezone.localdate():
+        return {"charts": [], "window": (date_from, date_to)}
+    yearly = period_report(
+        unit=unit, date_from=date_from, date_to=date_to, as_of=as_of, group_by="procedure" if procedure else "unit"
+    )
+    figures = _scoped(yearly, procedure)
+    back = _report_back_query(QueryDict(urlencode(report_query(yearly))))
+    charts = [trend_chart(year, monthly_figures(unit=unit, year=year, as_of=as_of, procedure=procedure))]
+    if procedure is None and len(yearly.rows) > 1:
+        charts += [ranking_chart(yearly), overdue_chart(yearly)]
+    charts += [
+        share_chart(yearly, figures, procedure, shares="channel"),
+        share_chart(yearly, figures, procedure, shares="timeliness"),
+    ]
+    return {
+        "charts": charts,
+        "kpis": kpis(yearly, figures, procedure),
+        "report": yearly,
+        "period": period_text(yearly),
+        "window": (date_from, date_to),
+        "report_href": f"{reverse('reports:report')}?{back}",
+        "lateness_href": f"{reverse('reports:lateness')}?{back}",
+    }
+
+
+def _dashboard_form(request: AuthenticatedRequest, units: Units, unit_code: str | None) -> DashboardForm:
+    defaults: dict[str, Any] = {"year": timezone.localdate().year}
+    if unit_code or units.default:
+        defaults["unit"] = unit_code or (units.default.code if units.default else "")
+    data = _bound(request.GET, defaults)
+    if unit_code:
+        data["unit"] = unit_code  # the address names the unit
+    return DashboardForm(data, units=units.choices)
+
+
+def _render_dashboard(request: AuthenticatedRequest, form: DashboardForm, unit: Unit, **context: Any) -> HttpResponse:
+    if form.is_valid():
+        context.update(dashboard_context(unit=unit, year=form.cleaned_data["year"], procedure=context.get("procedure")))
+        context["index766_href"] = _index766_href(unit, form.cleaned_data["year"], context.get("procedure"))
+    return render(request, "reports/dashboard.html", {"form": form, "unit": unit, **context})
+
+
+@login_required
+@require_GET
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    """Show the overview dashboard of a unit chosen among the user's (the top one by default: the province)."""
+    units = user_units(request)
+    form = _dashboard_form(request, units, None)
+    unit = unit_chosen(request, units, form.data.get("unit"))
+    if isinstance(unit, HttpResponse):
+        return unit
+    title = _("Tổng quan tình hình giải quyết thủ tục hành chính")
+    return _render_dashboard(request, form, unit, title=title, choose_unit=True, kind="overview")
+
+
+@login_required
+@require_GET
+def unit_dashboard(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Show the dashboard of one unit and its sub-tree."""
+    units = user_units(request)
+    unit = unit_chosen(request, units, code)
+    if isinstance(unit, HttpResponse):
+        return unit
+    form = _dashboard_form(request, units, code)
+    return _render_dashboard(request, form, unit, title=unit.name, choose_unit=False, kind="unit")
+
+
+@login_required
+@require_GET
+def procedure_dashboard(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Show the dashboard of one procedure's dossiers in a unit's sub-tree (`?unit=`, the top unit by default)."""
+    version = procedure_versions_of(code).last()
+    if version is None:
+        raise Http404(_("Mã thủ tục không tồn tại / unknown procedure code"))
+    units = user_units(request)
+    form = _dashboard_form(request, units, None)
+    unit = unit_chosen(request, units, form.data.get("unit"))
+    if isinstance(unit, HttpResponse):
+        return unit
+    title = f"{code} — {version.name}"
+    return _render_dashboard(request, form, unit, title=title, choose_unit=True, kind="procedure", procedure=code)
+
+
+# --- Decision 766 scores by unit (a panel of the dashboards, loaded on its own) ----------------------
+
+
+def _index766_href(unit: Unit, year: int, procedure: str | None) -> str:
+    if procedure is not None:
+        return ""  # the index scores units, not procedures
+    return f"{reverse('reports:index766')}?{urlencode({'unit': unit.code, 'year': year})}"
+
+
+def index766_chart(*, unit: Unit, year: int) -> tuple[Chart, Index766]:
+    """Return the Decision 766 score of each child unit by group (best first) and the unit's own index."""
+    date_from, date_to = window(Span.YEAR, year, scheme=Scheme.CALENDAR)  # the portal's calendar periods (ST-16)
+    as_of = timezone.now()
+    own = index766(unit=unit, date_from=date_from, date_to=date_to, as_of=as_of)
+    children = [
+        index766(unit=child, date_from=date_from, date_to=date_to, as_of=as_of)
+        for child in Unit.objects.filter(parent=unit).order_by("code")
+    ]
+    scored = sorted(children or [own], key=lambda index: (-index.total, index.unit_code))
+    series = [
+        (str(group.name), f"group{number}", [round(float(index.group_points(group.code)), 2) for index in scored])
+        for number, group in enumerate(GROUPS, start=1)
+    ]
+    rows = [
+        {
+            "label": index.unit_name,
+            "href": reverse("reports:unit_dashboard", args=[index.unit_code]) if index.unit_code != unit.code else "",
+            "values": [round(float(index.total), 2), str(index.band.label)]
+            + [round(float(index.group_points(group.code)), 2) for group in GROUPS],
+        }
+        for index in scored
+    ]
+    chart = Chart(
+        id="index766",
+        title=_("Điểm Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766) theo đơn vị"),
+        spec=chart_spec("bar", [index.unit_name for index in scored], series, horizontal=True, stacked=True),
+        headings=[_("Đơn vị"), _("Tổng điểm"), _("Xếp loại"), *(str(group.name) for group in GROUPS)],
+        rows=rows,
+    )
+    return chart, own
+
+
+@login_required
+@require_GET
+def index766_panel(request: AuthenticatedRequest) -> HttpResponse:
+    """Show the Decision 766 scores of a unit's children for a calendar year (a fragment for htmx, else a page)."""
+    units = user_units(request)
+    form = _dashboard_form(request, units, None)
+    unit = unit_chosen(request, units, form.data.get("unit"))
+    if isinstance(unit, HttpResponse):
+        return unit
+    context: dict[str, Any] = {"form": form, "unit": unit}
+    if form.is_valid():
+        try:
+            chart, own = index766_chart(unit=unit, year=form.cleaned_data["year"])
+        except ReportError as error:
+            context["error"] = str(error)
+        else:
+            context.update(
+                chart=chart, own=own, period=_period_words(own.window.date_from, own.window.date_to, own.window.end)
+            )
+    partial = bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    return render(request, "reports/_index766.html" if partial else "reports/index766.html", context)
