@@ -128,5 +128,7 @@ def test_working_minutes_are_never_negative_and_at_most_a_full_day_each(start, e
     minutes = CALENDAR.working_minutes_between(start, end)
     # then
     assert minutes >= 0
-    days = CALENDAR.working_days_between(start.date() - timedelta(days=1), end.date()) if end > start else 0
+    # working days from start's date to end's date, both included (start's date may be 1 January of the first year)
+    first = 1 if CALENDAR.is_working_day(start.date()) else 0
+    days = CALENDAR.working_days_between(start.date(), end.date()) + first if end > start else 0
     assert minutes <= days * CALENDAR.hours.minutes_per_day
