@@ -471,8 +471,9 @@ def test_the_pages_do_not_grow_their_queries_with_the_dossiers(client, busy, dja
     assert Dossier.objects.count() == 30
     # then each page makes as many queries as before, and no more than its bound
     # (a dashboard reads 1 + 4 reports on 10/4/2025: the year and the months from January to April)
-    bounds = {"reports:report": 16, "reports:dossiers": 26, "reports:overview": 40, "reports:unit_dashboard": 40}
+    # Upper limits with headroom for what other tests leave cached; the equality below is the N+1 guard.
+    bounds = {"reports:report": 24, "reports:dossiers": 32, "reports:overview": 64, "reports:unit_dashboard": 64}
     for name, args, query in PAGES_COUNTED:
-        with django_assert_max_num_queries(bounds.get(name, 24)):
+        with django_assert_max_num_queries(bounds.get(name, 32)):
             assert get(client, name, *args, **query).status_code == 200
         assert _queries(client, name, args, query) == few[name], name
