@@ -9,8 +9,10 @@ dropped here; SQLite: a file in a temporary directory, WAL and IMMEDIATE transac
 production), migrates it, loads one receiving unit, one 10-working-day procedure, the 2024–2027
 calendar and one reception officer, then for every client count runs, each for `--seconds`:
 
-1. service: N threads, each with its own connection, calling `dossier_receive_at_counter` in a loop
-   (register and accept at the counter in one transaction: code, appointment, step, events, outbox);
+1. service: N clients calling `dossier_receive_at_counter` in a loop (register and accept at the
+   counter in one transaction: code, appointment, step, events, outbox), spread over `--processes`
+   worker processes (default: one per CPU, at least 2), each with N/P threads and one connection per
+   thread, as a multi-process deployment runs them (one Python process would serialise them on its GIL);
 2. api submit / api accept: gunicorn on 127.0.0.1 (SQLite: 1 worker with threads; PostgreSQL: 4
    workers with threads), N client threads with keep-alive connections and a bearer token. First
    `POST /api/v1/dossiers` (online submission, state 1) for `--seconds`, then
@@ -18,9 +20,10 @@ calendar and one reception officer, then for every client count runs, each for `
 3. bare insert: N threads inserting one row per transaction into a scratch table of the same
    database, the ceiling the database itself puts on small write transactions.
 
-It prints rates and p50/p99 latencies, checks that no code was issued twice and that every daily
-sequence runs 1..N without a gap, and exits with status 1 if that check fails. `--profile` adds a
-cProfile of the service layer. Only 127.0.0.1 is used.
+It prints rates and p50/p99 latencies, the CPU each service acceptance cost in the Python processes
+and in the PostgreSQL backends serving them, checks that no code was issued twice and that every
+daily sequence runs 1..N without a gap, and exits with status 1 if that check fails. `--profile`
+adds a cProfile of the service layer. Only 127.0.0.1 is used.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import cProfile
 import http.client
 import io
 import json
+import multiprocessing
 import os
 import platform
 import pstats
@@ -39,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,6 +81,11 @@ class Run:
     duplicates: int = 0
     latencies: list[float] = field(default_factory=list)
     first_error: str = ""
+    processes: int = 1
+    cpu_client: float = 0.0  # CPU seconds of the client processes (Python; SQLite runs inside them)
+    cpu_database: float = 0.0  # CPU seconds of the PostgreSQL backends serving the clients
+    cpu_machine: float = 0.0  # CPU seconds the whole machine was busy during the run (this benchmark and the rest)
+    cpu_server_other: float = 0.0  # CPU seconds of the other PostgreSQL processes (WAL writer, other databases…)
 
     @property
     def rate(self) -> float:
@@ -87,6 +97,20 @@ class Run:
             return 0.0
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+@dataclass
+class Part:
+    """What one group of client threads (one process) did, with wall-clock bounds to merge processes."""
+
+    results: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+    started: float = 0.0  # time.time() when the threads were released
+    ended: float = 0.0  # time.time() when the last thread finished
+    cpu_client: float = 0.0
+    cpu_database: float = 0.0
 
 
 @dataclass
@@ -173,21 +197,35 @@ def load_fixture(units: int) -> Fixture:
 # --- running clients ----------------------------------------------------------------------------
 
 
-def run_clients(
-    run: Run, seconds: float, work: Callable[[int], str | None], cleanup: Callable[[], None] = lambda: None
-) -> list[str]:
-    """Run `run.clients` threads calling `work(client number)` until time is up or it returns None.
+def client_threads(
+    clients: int,
+    seconds: float,
+    work: Callable[[int], str | None],
+    *,
+    first: int = 0,
+    warm: Callable[[], None] = lambda: None,
+    cleanup: Callable[[], None] = lambda: None,
+    release: Callable[[], object] = lambda: None,
+) -> Part:
+    """Run `clients` threads calling `work(client number)` until time is up or it returns None.
 
-    Return every value it returned (the dossier codes).
+    Each thread calls `warm()` first (e.g. to connect), then all wait for `release()` (another
+    process's gate), and `cleanup()` at the end. Client numbers start at `first`.
     """
-    results: list[str] = []
+    part = Part()
     lock = threading.Lock()
     clock: dict[str, float] = {}
-    barrier = threading.Barrier(run.clients, action=lambda: clock.update(start=time.perf_counter()))
-    ends: list[float] = []
+
+    def go() -> None:
+        release()
+        part.started = time.time()
+        clock.update(start=time.perf_counter(), cpu=time.process_time())
+
+    barrier = threading.Barrier(clients, action=go)
 
     def client(number: int) -> None:
-        latencies, done, errors, first = [], [], 0, ""
+        latencies, done, errors, first_error = [], [], 0, ""
+        warm()
         barrier.wait()
         deadline = clock["start"] + seconds
         while time.perf_counter() < deadline:
@@ -195,56 +233,196 @@ def run_clients(
             try:
                 value = work(number)
             except Exception as error:  # counted and shown, never hidden
-                errors, first = errors + 1, first or f"{type(error).__name__}: {error}"[:200]
+                errors, first_error = errors + 1, first_error or f"{type(error).__name__}: {error}"[:200]
                 continue
             if value is None:
                 break
             latencies.append(time.perf_counter() - began)
             done.append(value)
+        ended = time.time()
         cleanup()
         with lock:
-            ends.append(time.perf_counter())
-            run.latencies.extend(latencies)
-            results.extend(done)
-            run.errors += errors
-            run.first_error = run.first_error or first
+            part.ended = max(part.ended, ended)
+            part.latencies.extend(latencies)
+            part.results.extend(done)
+            part.errors += errors
+            part.first_error = part.first_error or first_error
 
-    threads = [threading.Thread(target=client, args=(number,)) for number in range(run.clients)]
+    threads = [threading.Thread(target=client, args=(first + number,)) for number in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    run.seconds = max(ends) - clock["start"]
+    part.cpu_client = time.process_time() - clock["cpu"]
+    return part
+
+
+def merge(run: Run, parts: list[Part]) -> list[str]:
+    """Fill `run` from the parts of its processes; return every value the clients returned."""
+    results = [value for part in parts for value in part.results]
+    run.seconds = max(part.ended for part in parts) - min(part.started for part in parts)
     run.count = len(results)
     run.duplicates = len(results) - len(set(results))
+    run.latencies = [latency for part in parts for latency in part.latencies]
+    run.errors = sum(part.errors for part in parts)
+    run.first_error = next((part.first_error for part in parts if part.first_error), "")
+    run.cpu_client = sum(part.cpu_client for part in parts)
+    run.cpu_database = sum(part.cpu_database for part in parts)
     return results
 
 
-def service_run(fixture: Fixture, database: str, clients: int, seconds: float) -> Run:
-    """Receive and accept dossiers at the counter through `dossier_receive_at_counter`."""
-    from django.db import connections
+def run_clients(
+    run: Run, seconds: float, work: Callable[[int], str | None], cleanup: Callable[[], None] = lambda: None
+) -> list[str]:
+    """Run `run.clients` threads of this process calling `work`; return every value it returned."""
+    return merge(run, [client_threads(run.clients, seconds, work, cleanup=cleanup)])
 
+
+def service_run(fixture: Fixture, database: str, clients: int, seconds: float, processes: int) -> Run:
+    """Receive and accept dossiers at the counter from `processes` worker processes sharing `clients` threads."""
+    from django.db import connection
+
+    ours = str(connection.settings_dict["NAME"])  # the bench database, whose backends the workers measure
+    processes = max(1, min(processes, clients))
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no connection inherited from this one
+    gate = context.Barrier(processes + 1)  # the clocks start when every process has connected all its threads
+    queue = context.Queue()
+    ids = {
+        "version": fixture.version.pk,
+        "units": [unit.pk for unit in fixture.units],
+        "officer": fixture.officer.pk,
+    }
+    shares = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
+    workers = [
+        context.Process(target=service_worker, args=(ids, share, sum(shares[:n]), seconds, gate, queue))
+        for n, share in enumerate(shares)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        gate.wait(timeout=300)
+        busy, server = _machine_busy(), _other_postgres_cpu(ours)
+        time.sleep(seconds)
+        busy, server = _machine_busy() - busy, _other_postgres_cpu(ours) - server
+        answers = [queue.get(timeout=300) for _worker in workers]
+    except threading.BrokenBarrierError:  # a worker failed before the start; its report says why
+        answers = [queue.get(timeout=60)]
+    finally:
+        for worker in workers:
+            worker.join(timeout=60)
+    failed = [answer["failure"] for answer in answers if "failure" in answer]
+    if failed:
+        raise RuntimeError(f"a service worker failed:\n{failed[0]}")
+    run = Run("service", database, clients, processes=processes, cpu_machine=busy)
+    merge(run, [Part(**answer) for answer in answers])
+    run.cpu_server_other = max(0.0, server)
+    return run
+
+
+def _other_postgres_cpu(ours: str) -> float:
+    """Return the CPU seconds the PostgreSQL processes of this machine not serving database `ours` have used so far.
+
+    Those are the server's own processes (WAL writer, checkpointer, autovacuum) and other databases'
+    backends; a backend's title names its database. 0 where /proc is not there.
+    """
+    total = 0.0
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (process / "stat").read_text()
+            if "(postgres)" not in stat or ours in (process / "cmdline").read_text():
+                continue
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_busy() -> float:
+    """Return the CPU seconds all CPUs of this machine have spent busy since boot (Linux /proc/stat; 0 elsewhere)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # user … steal; guest time is counted in user
+
+
+def service_worker(ids: dict[str, Any], clients: int, first: int, seconds: float, gate: Any, queue: Any) -> None:
+    """Run `clients` threads calling the service layer in this worker process; put its Part on `queue`."""
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+        import django
+
+        django.setup()
+        queue.put(asdict(_service_threads(ids, clients, first, seconds, gate)))
+    except BaseException:  # reported to the parent, which would otherwise wait for nothing
+        queue.put({"failure": traceback.format_exc()})
+        raise
+
+
+def _service_threads(ids: dict[str, Any], clients: int, first: int, seconds: float, gate: Any) -> Part:
+    from django.db import connection, connections
+
+    from motcua.accounts.models import Unit, User
+    from motcua.catalog.models import ProcedureVersion
     from motcua.dossiers import services
     from motcua.dossiers.rules import Applicant
 
+    version = ProcedureVersion.objects.select_related("competent_unit", "procedure").get(pk=ids["version"])
+    by_id = Unit.objects.in_bulk(ids["units"])
+    units = [by_id[pk] for pk in ids["units"]]
+    officer = User.objects.get(pk=ids["officer"])
+    connections.close_all()
     applicant = Applicant(**APPLICANT)
     components = [services.Component(name="Đơn đề nghị cấp giấy phép xây dựng")]
+    backends = threading.local()
+    database_cpu: list[float] = []
 
     def accept_one(number: int) -> str:
-        unit = fixture.units[number % len(fixture.units)]
+        unit = units[number % len(units)]
         dossier = services.dossier_receive_at_counter(
-            version=fixture.version,
+            version=version,
             receiving_unit=unit,
             reception_point=unit,
             applicant=applicant,
             components=components,
-            actor=fixture.officer,
+            actor=officer,
         )
         return dossier.code
 
-    run = Run("service", database, clients)
-    run_clients(run, seconds, accept_one, cleanup=connections.close_all)
-    return run
+    def warm() -> None:
+        connection.ensure_connection()
+        backends.pid = _backend_pid(connection)
+        backends.cpu = _process_cpu(backends.pid)
+
+    def cleanup() -> None:
+        database_cpu.append(_process_cpu(backends.pid) - backends.cpu)
+        connections.close_all()
+
+    part = client_threads(clients, seconds, accept_one, first=first, warm=warm, cleanup=cleanup, release=gate.wait)
+    part.cpu_database = sum(database_cpu)
+    return part
+
+
+def _backend_pid(connection: Any) -> int | None:
+    """Return the process id of the PostgreSQL backend serving `connection` (None on SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _process_cpu(pid: int | None) -> float:
+    """Return the CPU seconds (user + system) process `pid` has used so far, from /proc (0 if unknown)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # not Linux, or the server is not on this machine
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bare_insert_run(database: str, clients: int, seconds: float) -> Run:
@@ -435,7 +613,7 @@ def measure(db: str, args: argparse.Namespace) -> dict[str, Any]:
 
         call_command("migrate", verbosity=0)
         fixture = load_fixture(args.units)
-        runs: list[Run] = [service_run(fixture, db, clients, args.seconds) for clients in args.clients]
+        runs = [service_run(fixture, db, clients, args.seconds, args.processes) for clients in args.clients]
         if not args.no_http:
             with gunicorn(db, env, Path(workdir)) as port:
                 for clients in args.clients:
@@ -452,6 +630,7 @@ def measure_in_child(db: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, __file__, "--db", db, "--seconds", str(args.seconds), "--json", out.name]
         command += ["--clients", ",".join(map(str, args.clients)), "--units", str(args.units)]
+        command += ["--processes", str(args.processes)]
         command += ["--no-http"] * args.no_http + ["--profile"] * args.profile
         subprocess.run(command, check=True, cwd=ROOT)
         result: dict[str, Any] = json.loads(Path(out.name).read_text())
@@ -480,6 +659,7 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> bool:
     for run in runs:
         if run.first_error:
             print(f"first error of {run.mode} / {run.database} / {run.clients}: {run.first_error}")
+    _print_cpu(runs)
     _print_ratios(runs)
     ok = True
     for db, check in result["check"].items():
@@ -489,6 +669,31 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> bool:
         if text:
             print(f"\ncProfile of the service layer on {db}:\n{text}")
     return ok
+
+
+def _print_cpu(runs: list[Run]) -> None:
+    """Print the CPU one service acceptance cost, and the rate that CPU alone would allow on this machine."""
+    cpus = os.cpu_count() or 1
+    for run in runs:
+        if run.mode != "service" or not run.count:
+            continue
+        client, database = 1000 * run.cpu_client / run.count, 1000 * run.cpu_database / run.count
+        where = f"{run.database}, {run.clients} clients in {run.processes} processes"
+        line = f"CPU per acceptance, {where}: {client:.2f} ms in Python"
+        if run.database == "postgresql":
+            line += f" + {database:.2f} ms in PostgreSQL backends"
+        ceiling = cpus * 1000 / (client + database) if client + database else 0
+        print(f"{line}; {cpus} CPUs doing nothing else would allow {ceiling:.0f}/s")
+        if run.cpu_machine:
+            mine = run.cpu_client + run.cpu_database + run.cpu_server_other
+            others = max(0.0, run.cpu_machine - mine) / run.seconds
+            print(
+                f"  the machine was busy {run.cpu_machine / run.seconds:.2f} of {cpus} CPUs during the run: "
+                f"{(run.cpu_client + run.cpu_database) / run.seconds:.2f} these clients and their backends, "
+                f"{run.cpu_server_other / run.seconds:.2f} other PostgreSQL processes (WAL writer, checkpointer, "
+                f"other databases), {others:.2f} everything else (other jobs, the kernel)"
+            )
+    print()
 
 
 def _print_ratios(runs: list[Run]) -> None:
@@ -513,6 +718,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=lambda s: [int(n) for n in s.split(",")], default=[16, 64])
     parser.add_argument(
         "--units", type=int, default=1, help="receiving units the clients spread over (default 1: one busy center)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=max(2, os.cpu_count() or 1),
+        help="worker processes sharing the service-layer clients (default: one per CPU, at least 2)",
     )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP API runs")
     parser.add_argument("--profile", action="store_true", help="add a cProfile of the service layer")

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import TypeVar
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import Membership, Role, Unit, User
 from motcua.workdays.arith import Calendar
 from motcua.workdays.selectors import calendar_for
+
+T = TypeVar("T")
 
 
 def unit_descendant_ids(root_ids: Iterable[int]) -> set[int]:
@@ -28,22 +32,50 @@ def unit_descendant_ids(root_ids: Iterable[int]) -> set[int]:
     return seen
 
 
+# Deeper than any real tree (province, department, division…); a guard should a cycle ever be stored.
+MAX_UNIT_DEPTH = 32
+
+
+def _ancestors_sql(columns: str) -> str:
+    """Return the recursive query of a unit's ancestors (parameters: unit id, depth limit), nearest first."""
+    table = connection.ops.quote_name(Unit._meta.db_table)  # the model's own table name, not input
+    return f"""
+        WITH RECURSIVE chain (id, depth) AS (
+            SELECT parent_id, 1 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT unit.parent_id, chain.depth + 1 FROM {table} unit JOIN chain ON unit.id = chain.id
+            WHERE chain.depth < %s
+        )
+        SELECT {columns} FROM {table} unit JOIN chain ON unit.id = chain.id ORDER BY chain.depth
+    """  # noqa: S608
+
+
+def _until_cycle(unit_id: int, rows: Iterable[tuple[int, T]]) -> list[T]:
+    """Return the values of the (id, value) rows up to the first unit seen twice (a cycle), in order."""
+    seen = {unit_id}
+    values = []
+    for row_id, value in rows:
+        if row_id in seen:
+            break
+        seen.add(row_id)
+        values.append(value)
+    return values
+
+
 def unit_ancestors(unit: Unit) -> list[Unit]:
-    """Return the unit's ancestors, nearest first."""
-    parents = dict(Unit.objects.values_list("id", "parent_id"))
-    chain_ids = []
-    current = parents.get(unit.pk)
-    while current is not None and current not in chain_ids:
-        chain_ids.append(current)
-        current = parents.get(current)
-    by_id = Unit.objects.in_bulk(chain_ids)
-    return [by_id[pk] for pk in chain_ids]
+    """Return the unit's ancestors, nearest first (one recursive query, whatever the size of the tree)."""
+    ancestors = Unit.objects.raw(_ancestors_sql("unit.*"), [unit.pk, MAX_UNIT_DEPTH])
+    return _until_cycle(unit.pk, ((ancestor.pk, ancestor) for ancestor in ancestors))
 
 
 def unit_calendar(unit: Unit | None, on: date | None = None) -> Calendar:
     """Return the working calendar of `unit` (its own overrides, then its ancestors', then national)."""
-    codes = [] if unit is None else [unit.code, *(a.code for a in unit_ancestors(unit))]
-    return calendar_for(codes, on)
+    if unit is None:
+        return calendar_for((), on)
+    with connection.cursor() as cursor:  # only the codes: cheaper than building Unit objects on every deadline
+        cursor.execute(_ancestors_sql("unit.id, unit.code"), [unit.pk, MAX_UNIT_DEPTH])
+        codes: list[str] = _until_cycle(unit.pk, cursor.fetchall())
+    return calendar_for([unit.code, *codes], on)
 
 
 def active_memberships(user: User) -> QuerySet[Membership]:

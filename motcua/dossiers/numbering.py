@@ -11,8 +11,7 @@ from datetime import date
 from typing import Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.module_loading import import_string
 
 from motcua.accounts.models import Unit
@@ -24,16 +23,38 @@ class CodeGenerator(Protocol):
 
 
 def next_sequence_value(*, unit: Unit, day: date) -> int:
-    """Return the next number of `unit`'s daily sequence; call inside the transaction that uses it."""
-    updated = DossierCodeSequence.objects.filter(unit=unit, day=day).update(last_value=F("last_value") + 1)
-    if not updated:
+    """Return the next number of `unit`'s daily sequence; call inside the transaction that uses it.
+
+    The row stays locked until that transaction ends, so take the number as late as possible.
+    """
+    value = _increment(unit=unit, day=day)
+    if value is None:
         try:
             with transaction.atomic():
                 DossierCodeSequence.objects.create(unit=unit, day=day, last_value=1)
             return 1
         except IntegrityError:  # another transaction created the row first; its update lock now orders us
-            DossierCodeSequence.objects.filter(unit=unit, day=day).update(last_value=F("last_value") + 1)
-    return DossierCodeSequence.objects.get(unit=unit, day=day).last_value
+            value = _increment(unit=unit, day=day)
+    if value is None:
+        raise RuntimeError(f"the code sequence of unit {unit.pk} on {day} vanished")  # nothing deletes these rows
+    return value
+
+
+def _increment(*, unit: Unit, day: date) -> int | None:
+    """Add one to the day's sequence and return it in one statement (None when the row does not exist)."""
+    # UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): the ORM's update() would need a second query to read the value.
+    # Names of the model's own table and columns, quoted; only the values are parameters.
+    table, value, unit_id, day_column = map(
+        connection.ops.quote_name, [DossierCodeSequence._meta.db_table, "last_value", "unit_id", "day"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {value} = {value} + 1 "  # noqa: S608
+            f"WHERE {unit_id} = %s AND {day_column} = %s RETURNING {value}",
+            [unit.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        rows = cursor.fetchall()  # to the end, so SQLite finishes the statement before anything else runs
+    return int(rows[0][0]) if rows else None
 
 
 def circular_01_2018(*, unit: Unit, day: date) -> str:

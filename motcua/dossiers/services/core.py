@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from django.utils import timezone
@@ -60,10 +61,16 @@ def new_lookup_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def locked(code: str) -> Dossier:
-    """Return dossier `code` locked for update until the end of the transaction."""
+def locked(code: str, *, related: Sequence[str] = ()) -> Dossier:
+    """Return dossier `code` locked for update until the end of the transaction.
+
+    `related` names foreign keys to read in the same query; only the dossier's row is locked.
+    """
+    rows = Dossier.objects.select_for_update(of=("self",))
+    if related:  # select_related() without names would follow every foreign key
+        rows = rows.select_related(*related)
     try:
-        return Dossier.objects.select_for_update().get(code=code)
+        return rows.get(code=code)
     except Dossier.DoesNotExist:
         raise DossierError(f"Không có hồ sơ {code} / no dossier {code}") from None
 
@@ -103,6 +110,23 @@ def iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
 
 
+class Unknown(Enum):
+    """Marks an argument the callee reads from the database when the caller does not pass it."""
+
+    READ = "read"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: the transition it records and the notifications it queues."""
+
+    type: str
+    from_state: str
+    to_state: str
+    data: dict[str, Any] = field(default_factory=dict)
+    notices: Sequence[Notice] = ()
+
+
 def record(
     dossier: Dossier,
     *,
@@ -112,34 +136,62 @@ def record(
     from_state: str,
     data: dict[str, Any] | None = None,
     notices: Sequence[Notice] = (),
+    last: DossierEvent | Unknown | None = Unknown.READ,
 ) -> DossierEvent:
-    """Append the event of a transition to the dossier's chain and queue its notifications."""
-    last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
-    event = event_build(
-        dossier=dossier,
-        last=last,
-        type=type,
-        at=at,
-        actor_id=actor.pk if actor else None,
-        actor_name=str(actor) if actor else "",
-        from_state=from_state,
-        to_state=dossier.state,
-        data=data or {},
-    )
-    event.save()
-    for notice in notices:
-        for channel, recipient in _recipients(dossier):
-            OutboxMessage.objects.create(
-                dossier=dossier,
-                event=event,
-                channel=channel,
-                recipient=recipient,
-                subject=notice.subject,
-                body=notice.body,
-                created_at=at,
-                next_attempt_at=at,
-            )
-    return event
+    """Append the event of a transition to the dossier's chain and queue its notifications.
+
+    `last` is the dossier's latest event when the caller holds it (None for a dossier created in
+    this transaction); otherwise it is read, which is safe because the caller has the row locked.
+    """
+    entry = Entry(type=type, from_state=from_state, to_state=dossier.state, data=data or {}, notices=notices)
+    return record_entries(dossier, [entry], actor=actor, at=at, last=last)[-1]
+
+
+def record_entries(
+    dossier: Dossier,
+    entries: Sequence[Entry],
+    *,
+    actor: User | None,
+    at: datetime,
+    last: DossierEvent | Unknown | None = Unknown.READ,
+) -> list[DossierEvent]:
+    """Append `entries` to the dossier's chain in order (one INSERT) and queue their notifications (one more)."""
+    if isinstance(last, Unknown):
+        last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+    events: list[DossierEvent] = []
+    for entry in entries:
+        last = event_build(
+            dossier=dossier,
+            last=last,
+            type=entry.type,
+            at=at,
+            actor_id=actor.pk if actor else None,
+            actor_name=str(actor) if actor else "",
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            data=entry.data,
+        )
+        events.append(last)
+    DossierEvent.objects.bulk_create(events)  # the ids come back, for the outbox rows below
+    recipients = _recipients(dossier)
+    messages = [
+        OutboxMessage(
+            dossier=dossier,
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            subject=notice.subject,
+            body=notice.body,
+            created_at=at,
+            next_attempt_at=at,
+        )
+        for event, entry in zip(events, entries, strict=True)
+        for notice in entry.notices
+        for channel, recipient in recipients
+    ]
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
+    return events
 
 
 def _recipients(dossier: Dossier) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ def time_limit_of(version: ProcedureVersion) -> tuple[int, str]:
 def calendar_of(unit: Unit, at: datetime) -> Calendar:
     """Return the receiving unit's calendar, turning calendar problems into a dossier error."""
     try:
-        return unit_calendar(unit, on=at.date())
+        return unit_calendar(unit, on=timezone.localdate(at))  # office hours in force on the local date
     except CalendarError as error:
         raise DossierError(str(error)) from None
 

@@ -18,6 +18,7 @@ from motcua.dossiers.numbering import dossier_code_next
 from motcua.dossiers.rules import Applicant, applicant_errors, normalise_phone
 from motcua.dossiers.services.core import (
     DossierError,
+    Entry,
     Notice,
     WrongState,
     iso,
@@ -25,6 +26,7 @@ from motcua.dossiers.services.core import (
     new_lookup_secret,
     now,
     record,
+    record_entries,
     require_state,
     required_lines,
 )
@@ -57,12 +59,20 @@ def _check_applicant(applicant: Applicant) -> Applicant:
     )
 
 
-def add_components(dossier: Dossier, components: Sequence[Component], at: datetime, *, supplement: bool) -> None:
-    """Store the documents handed in at `at`; `supplement` marks those that complete the dossier later."""
+def check_components(components: Sequence[Component]) -> None:
+    """Refuse an invalid component before anything is written."""
     for item in components:
         if item.quantity < 1 or item.form not in ComponentForm.values:
             raise DossierError(f"Giấy tờ “{item.name}” không hợp lệ / invalid component")
-        ReceivedComponent.objects.create(
+
+
+def add_components(dossier: Dossier, components: Sequence[Component], at: datetime, *, supplement: bool) -> None:
+    """Store the documents handed in at `at`; `supplement` marks those that complete the dossier later."""
+    check_components(components)
+    if not components:
+        return
+    ReceivedComponent.objects.bulk_create(
+        ReceivedComponent(
             dossier=dossier,
             component=item.component,
             name=item.name,
@@ -72,29 +82,27 @@ def add_components(dossier: Dossier, components: Sequence[Component], at: dateti
             received_at=at,
             is_supplement=supplement,
         )
+        for item in components
+    )
 
 
-@transaction.atomic
-def dossier_submit(
+def _new_dossier(
     *,
     version: ProcedureVersion,
     receiving_unit: Unit,
     reception_point: Unit,
     channel: Channel,
     applicant: Applicant,
-    components: Sequence[Component] = (),
-    subject: str = "",
-    actor: User | None = None,
+    subject: str,
+    actor: User | None,
+    at: datetime,
 ) -> Dossier:
-    """Register a dossier submitted online or by post (state 1); its code is issued now (CODE-3)."""
-    applicant = _check_applicant(applicant)
-    at = now()
-    dossier = Dossier(
-        code=dossier_code_next(unit=receiving_unit, day=timezone.localdate(at)),
+    """Return the unsaved dossier of a submission at `at` (state 1), still without its code."""
+    return Dossier(
         procedure_version=version,
         reception_point=reception_point,
         receiving_unit=receiving_unit,
-        competent_agency=version.competent_unit,
+        competent_agency_id=version.competent_unit_id,
         channel=channel,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
@@ -111,24 +119,67 @@ def dossier_submit(
         lookup_secret=new_lookup_secret(),
         created_by=actor,
     )
-    dossier.save()
-    add_components(dossier, components, at, supplement=False)
-    record(dossier, type="submitted", actor=actor, at=at, from_state="", data={"channel": int(channel)})
+
+
+def _take_code(dossier: Dossier, at: datetime) -> None:
+    """Give the new dossier its code: the daily sequence row stays locked until the commit, so call this last."""
+    dossier.code = dossier_code_next(unit=dossier.receiving_unit, day=timezone.localdate(at))
+
+
+def dossier_submit(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    reception_point: Unit,
+    channel: Channel,
+    applicant: Applicant,
+    components: Sequence[Component] = (),
+    subject: str = "",
+    actor: User | None = None,
+) -> Dossier:
+    """Register a dossier submitted online or by post (state 1); its code is issued now (CODE-3)."""
+    applicant = _check_applicant(applicant)
+    check_components(components)
+    at = now()
+    dossier = _new_dossier(
+        version=version,
+        receiving_unit=receiving_unit,
+        reception_point=reception_point,
+        channel=channel,
+        applicant=applicant,
+        subject=subject,
+        actor=actor,
+        at=at,
+    )
+    with transaction.atomic():
+        _take_code(dossier, at)
+        dossier.save(force_insert=True)
+        add_components(dossier, components, at, supplement=False)
+        record(dossier, type="submitted", actor=actor, at=at, from_state="", data={"channel": int(channel)}, last=None)
     return dossier
 
 
-@transaction.atomic
-def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = ()) -> Dossier:
-    """Accept a complete, valid dossier: freeze the time limit, compute the appointment, open the ledger line."""
-    dossier = locked(code)
-    require_state(dossier, RECEPTION_STATES, "tiếp nhận")
-    at = now()
-    version = dossier.procedure_version
+# What acceptance changes on the dossier row (the UPDATE of an online dossier names only these).
+ACCEPTANCE_FIELDS = [
+    "state",
+    "accepted_at",
+    "time_limit_amount",
+    "time_limit_unit",
+    "clock_rule",
+    "clock_runs_awaiting_payment",
+    "appointment_at",
+    "current_appointment_at",
+    "appointment_explanation",
+    "updated_at",
+]
+
+
+def _accept(dossier: Dossier, *, version: ProcedureVersion, at: datetime) -> None:
+    """Freeze the time limit and set the appointment on the dossier in memory (reads the calendar, writes nothing)."""
     amount, time_unit = time_limit_of(version)
     appointment, explanation = appointment_for(
         unit=dossier.receiving_unit, accepted_at=at, amount=amount, time_unit=time_unit
     )
-    previous = dossier.state
     dossier.state = State.ACCEPTED
     dossier.accepted_at = at
     dossier.time_limit_amount = amount if time_unit != TimeUnit.SAME_DAY else None
@@ -138,14 +189,33 @@ def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = 
     dossier.appointment_at = appointment
     dossier.current_appointment_at = appointment
     dossier.appointment_explanation = explanation
-    dossier.save()
-    add_components(dossier, components, at, supplement=False)
-    DossierStep.objects.create(
+
+
+def _accepted_entry(dossier: Dossier, *, version: ProcedureVersion, previous: str) -> Entry:
+    """Return the `accepted` event of a dossier `_accept` has changed, with the receipt notice."""
+    amount, time_unit = time_limit_of(version)
+    appointment = dossier.appointment_at
+    assert appointment is not None  # set by _accept
+    local = timezone.localtime(appointment)
+    notice = Notice(
+        subject=f"Hồ sơ {dossier.code} đã được tiếp nhận",
+        body=(
+            f"Hồ sơ {dossier.code} ({version.name}) đã được tiếp nhận. "
+            f"Ngày hẹn trả kết quả: {local:%H:%M} ngày {local:%d/%m/%Y}."
+        ),
+    )
+    data = {"appointment_at": appointment.isoformat(), "time_limit": [amount, time_unit]}
+    return Entry(type="accepted", from_state=previous, to_state=dossier.state, data=data, notices=[notice])
+
+
+def _reception_step(dossier: Dossier, *, actor: User, at: datetime) -> DossierStep:
+    """Return the unsaved, finished first step: the reception itself."""
+    return DossierStep(
         dossier=dossier,
         order=1,
         name="Tiếp nhận hồ sơ",
         role="reception_officer",
-        unit=dossier.reception_point,
+        unit_id=dossier.reception_point_id,
         assignee=actor,
         quota_amount=1,
         quota_unit="hours",
@@ -154,28 +224,25 @@ def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = 
         finished_at=at,
         finish_kind="forwarded",
     )
-    local = timezone.localtime(appointment)
-    record(
-        dossier,
-        type="accepted",
-        actor=actor,
-        at=at,
-        from_state=previous,
-        data={"appointment_at": appointment.isoformat(), "time_limit": [amount, time_unit]},
-        notices=[
-            Notice(
-                subject=f"Hồ sơ {dossier.code} đã được tiếp nhận",
-                body=(
-                    f"Hồ sơ {dossier.code} ({version.name}) đã được tiếp nhận. "
-                    f"Ngày hẹn trả kết quả: {local:%H:%M} ngày {local:%d/%m/%Y}."
-                ),
-            )
-        ],
-    )
-    return dossier
 
 
 @transaction.atomic
+def dossier_accept(*, code: str, actor: User, components: Sequence[Component] = ()) -> Dossier:
+    """Accept a complete, valid dossier: freeze the time limit, compute the appointment, open the ledger line."""
+    check_components(components)
+    dossier = locked(code, related=("procedure_version", "receiving_unit"))
+    require_state(dossier, RECEPTION_STATES, "tiếp nhận")
+    at = now()
+    previous = dossier.state
+    _accept(dossier, version=dossier.procedure_version, at=at)
+    dossier.save(update_fields=ACCEPTANCE_FIELDS)
+    add_components(dossier, components, at, supplement=False)
+    _reception_step(dossier, actor=actor, at=at).save(force_insert=True)
+    entry = _accepted_entry(dossier, version=dossier.procedure_version, previous=previous)
+    record_entries(dossier, [entry], actor=actor, at=at)
+    return dossier
+
+
 def dossier_receive_at_counter(
     *,
     version: ProcedureVersion,
@@ -200,10 +267,53 @@ def dossier_receive_at_counter(
     )
 
 
+def _register_and_accept(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    reception_point: Unit,
+    channel: Channel,
+    applicant: Applicant,
+    components: Sequence[Component],
+    actor: User,
+    subject: str,
+) -> Dossier:
+    """Register and accept a dossier handed in at the desk: one row inserted already accepted, both events.
+
+    Everything that needs no lock (checks, calendar, appointment) comes first, outside the
+    transaction; the transaction then takes the code and runs five INSERTs, so the daily sequence
+    row, locked from the code to the commit, is held as briefly as gap-free numbering allows.
+    """
+    applicant = _check_applicant(applicant)
+    check_components(components)
+    at = now()
+    dossier = _new_dossier(
+        version=version,
+        receiving_unit=receiving_unit,
+        reception_point=reception_point,
+        channel=channel,
+        applicant=applicant,
+        subject=subject,
+        actor=actor,
+        at=at,
+    )
+    _accept(dossier, version=version, at=at)
+    step = _reception_step(dossier, actor=actor, at=at)
+    submitted = Entry(type="submitted", from_state="", to_state=State.SUBMITTED, data={"channel": int(channel)})
+    with transaction.atomic():
+        _take_code(dossier, at)
+        dossier.save(force_insert=True)
+        add_components(dossier, components, at, supplement=False)
+        step.save(force_insert=True)
+        accepted = _accepted_entry(dossier, version=version, previous=State.SUBMITTED)
+        record_entries(dossier, [submitted, accepted], actor=actor, at=at, last=None)
+    return dossier
+
+
 @transaction.atomic
 def dossier_request_completion(*, code: str, actor: User, missing: Sequence[str], note: str = "") -> Dossier:
     """Return a submitted dossier for completion with the full list of what is missing (Form 02, once: REC-3)."""
-    dossier = locked(code)
+    dossier = locked(code, related=("procedure_version",))
     require_state(dossier, {State.SUBMITTED}, "yêu cầu hoàn thiện hồ sơ")
     if dossier.completion_requested:
         raise WrongState(
@@ -215,7 +325,7 @@ def dossier_request_completion(*, code: str, actor: User, missing: Sequence[str]
     at = now()
     dossier.completion_requested = True
     dossier.state = State.RETURNED_FOR_COMPLETION
-    dossier.save()
+    dossier.save(update_fields=["completion_requested", "state", "updated_at"])
     items = "; ".join(missing)
     notice = Notice(
         subject=f"Hồ sơ {dossier.code} cần bổ sung, hoàn thiện",
@@ -244,7 +354,7 @@ def dossier_resubmit(*, code: str, actor: User | None = None, components: Sequen
     at = now()
     add_components(dossier, components, at, supplement=True)
     dossier.state = State.SUBMITTED
-    dossier.save()
+    dossier.save(update_fields=["state", "updated_at"])
     record(
         dossier,
         type="resubmitted",
@@ -297,7 +407,6 @@ class DeskOutcome:
     REFUSE = "refuse"
 
 
-@transaction.atomic
 def dossier_register_at_desk(
     *,
     outcome: str,
@@ -319,18 +428,28 @@ def dossier_register_at_desk(
     """
     if outcome not in (DeskOutcome.ACCEPT, DeskOutcome.COMPLETION, DeskOutcome.REFUSE):
         raise DossierError(f"Kết quả tiếp nhận không hợp lệ: {outcome!r} / unknown reception outcome")
-    dossier = dossier_submit(
-        version=version,
-        receiving_unit=receiving_unit,
-        reception_point=reception_point,
-        channel=channel,
-        applicant=applicant,
-        components=components,
-        subject=subject,
-        actor=actor,
-    )
     if outcome == DeskOutcome.ACCEPT:
-        return dossier_accept(code=dossier.code, actor=actor)
-    if outcome == DeskOutcome.COMPLETION:
-        return dossier_request_completion(code=dossier.code, actor=actor, missing=missing, note=note)
-    return dossier_refuse(code=dossier.code, actor=actor, reasons=reasons)
+        return _register_and_accept(
+            version=version,
+            receiving_unit=receiving_unit,
+            reception_point=reception_point,
+            channel=channel,
+            applicant=applicant,
+            components=components,
+            subject=subject,
+            actor=actor,
+        )
+    with transaction.atomic():
+        dossier = dossier_submit(
+            version=version,
+            receiving_unit=receiving_unit,
+            reception_point=reception_point,
+            channel=channel,
+            applicant=applicant,
+            components=components,
+            subject=subject,
+            actor=actor,
+        )
+        if outcome == DeskOutcome.COMPLETION:
+            return dossier_request_completion(code=dossier.code, actor=actor, missing=missing, note=note)
+        return dossier_refuse(code=dossier.code, actor=actor, reasons=reasons)
