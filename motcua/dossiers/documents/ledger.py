@@ -8,9 +8,10 @@ the same number, so the paper receipt and the ledger line always match.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import IO
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
@@ -108,6 +109,13 @@ def _book_offsets(unit_ids: Collection[int], day: date) -> dict[int, int]:
 
 def ledger_rows(*, unit_ids: Collection[int], date_from: date, date_to: date) -> list[LedgerRow]:
     """Return the ledger lines of dossiers accepted by `unit_ids` from `date_from` to `date_to` (inclusive)."""
+    return list(ledger_lines(unit_ids=unit_ids, date_from=date_from, date_to=date_to))
+
+
+def ledger_lines(
+    *, unit_ids: Collection[int], date_from: date, date_to: date, chunk_size: int = 2000
+) -> Iterator[LedgerRow]:
+    """Yield the ledger lines of the period one by one, reading the dossiers in chunks (for large exports)."""
     transferred = DossierEvent.objects.filter(dossier=OuterRef("pk"), type="transferred").order_by("seq").values("at")
     dossiers = (
         Dossier.objects.filter(
@@ -125,15 +133,13 @@ def ledger_rows(*, unit_ids: Collection[int], date_from: date, date_to: date) ->
     )
     offsets = _book_offsets(unit_ids, date_from)
     counters: dict[tuple[int, int], int] = {}
-    rows = []
-    for index, dossier in enumerate(dossiers, start=1):
+    for index, dossier in enumerate(dossiers.iterator(chunk_size=chunk_size), start=1):
         assert dossier.accepted_at is not None  # filtered on accepted_at above
         book = timezone.localtime(dossier.accepted_at).year
         key = (dossier.receiving_unit_id, book)
         start = offsets.get(dossier.receiving_unit_id, 0) if book == date_from.year else 0
         counters[key] = counters.get(key, start) + 1
-        rows.append(_row(dossier, index=index, book=book, serial=counters[key]))
-    return rows
+        yield _row(dossier, index=index, book=book, serial=counters[key])
 
 
 def _row(dossier: Dossier, *, index: int, book: int, serial: int) -> LedgerRow:
@@ -194,8 +200,17 @@ def ledger_xlsx(rows: Sequence[LedgerRow], *, title: str, unit_name: str = "", d
     `title` is the line under the form title (usually the period); `day` picks the form number
     (the period's last day; by default the last row's acceptance date, else today).
     """
-    form = form_for(FormKind.LEDGER, ledger_day(rows, day))
-    workbook = Workbook(write_only=True)
+    buffer = io.BytesIO()
+    ledger_xlsx_write(rows, buffer, title=title, unit_name=unit_name, day=ledger_day(rows, day))
+    return buffer.getvalue()
+
+
+def ledger_xlsx_write(
+    rows: Iterable[LedgerRow], target: IO[bytes], *, title: str, unit_name: str = "", day: date
+) -> None:
+    """Write the ledger workbook to `target`, streaming: memory stays flat whatever the number of rows."""
+    form = form_for(FormKind.LEDGER, day)
+    workbook = Workbook(write_only=True)  # rows go to a temporary file, not to memory
     with translation.override("vi"):  # the ledger is an official form, kept in Vietnamese
         sheet = workbook.create_sheet(title=str(FormKind.LEDGER.label)[:31])
         _sheet_setup(sheet, header_rows=6)
@@ -204,9 +219,7 @@ def ledger_xlsx(rows: Sequence[LedgerRow], *, title: str, unit_name: str = "", d
         sheet.append([_cell(sheet, heading, bold=True, wrap=True, border=True) for heading in headings])
         for row in rows:
             sheet.append([_value_cell(sheet, row, key) for key, _label, _width in LEDGER_COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        workbook.save(target)  # inside the override: the note's lazy texts render in Vietnamese here
 
 
 def _sheet_setup(sheet: WriteOnlyWorksheet, *, header_rows: int) -> None:

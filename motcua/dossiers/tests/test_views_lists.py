@@ -276,7 +276,7 @@ def test_ledger_shows_the_period_and_downloads_as_xlsx(client, setup):
     download = client.get(reverse("dossiers:ledger_xlsx"), {"from": "2025-03-01", "to": "2025-03-31"})
     # then
     assert download["Content-Disposition"] == 'attachment; filename="so-theo-doi-20250301-20250331.xlsx"'
-    sheet = load_workbook(io.BytesIO(download.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert any(dossier.code in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
 
 

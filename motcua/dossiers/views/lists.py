@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
@@ -21,6 +22,8 @@ from motcua.dossiers.forms import DeliverForm, DossierSearchForm, PeriodForm
 from motcua.dossiers.states import OPEN_STATES
 from motcua.dossiers.views.access import AuthenticatedRequest, forbidden, working_unit
 from motcua.dossiers.views.labels import STATUS_LABELS
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 PAGE_SIZE = 25
 HEAD_ROLES = (Role.DIVISION_HEAD, Role.AGENCY_HEAD)
@@ -111,7 +114,7 @@ def _ledger_cell(value: object) -> object:
     return "" if value is None else value
 
 
-def _ledger_context(request: AuthenticatedRequest) -> dict[str, Any] | None:
+def _ledger_context(request: AuthenticatedRequest, *, rows: bool = True) -> dict[str, Any] | None:
     unit = working_unit(request)
     if unit is None or not any(working_unit(request, role) for role in LEDGER_ROLES):
         return None
@@ -120,12 +123,12 @@ def _ledger_context(request: AuthenticatedRequest) -> dict[str, Any] | None:
     form = PeriodForm(request.GET)
     valid = form.is_valid()
     date_from, date_to = form.period() if valid else (timezone.localdate(), timezone.localdate())
-    rows = ledger_rows(unit_ids=unit_descendant_ids([unit.pk]), date_from=date_from, date_to=date_to)
+    lines = ledger_rows(unit_ids=unit_descendant_ids([unit.pk]), date_from=date_from, date_to=date_to) if rows else []
     title = _("Từ ngày %(start)s đến ngày %(end)s") % {
         "start": date_from.strftime("%d/%m/%Y"),
         "end": date_to.strftime("%d/%m/%Y"),
     }
-    return {"form": form, "unit": unit, "rows": rows, "title": title, "date_from": date_from, "date_to": date_to}
+    return {"form": form, "unit": unit, "rows": lines, "title": title, "date_from": date_from, "date_to": date_to}
 
 
 @login_required
@@ -147,16 +150,18 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ledger_download(request: AuthenticatedRequest) -> HttpResponse:
-    """Return the ledger of the working unit for a period as an .xlsx workbook."""
-    from motcua.dossiers.documents.ledger import ledger_xlsx
+    """Return the ledger of the working unit for a period as an .xlsx workbook, streamed from a temporary file."""
+    from motcua.dossiers.documents.ledger import ledger_lines, ledger_xlsx_write
 
-    context = _ledger_context(request)
+    context = _ledger_context(request, rows=False)
     if context is None:
         return forbidden(request, _("Bạn không có vai trò xem sổ theo dõi của đơn vị này / not allowed here"))
-    content = ledger_xlsx(
-        context["rows"], title=context["title"], unit_name=context["unit"].name, day=context["date_to"]
+    lines = ledger_lines(
+        unit_ids=unit_descendant_ids([context["unit"].pk]), date_from=context["date_from"], date_to=context["date_to"]
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # A year of a province is a million lines: never the whole file in memory. FileResponse closes it.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    ledger_xlsx_write(lines, spool, title=context["title"], unit_name=context["unit"].name, day=context["date_to"])
+    spool.seek(0)
     name = f"so-theo-doi-{context['date_from']:%Y%m%d}-{context['date_to']:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX_TYPE)
