@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import ApiToken, Membership, Unit, UnitSuccession, User
-from motcua.accounts.services import unit_check, unit_create, unit_update
+from motcua.accounts.services import unit_check, unit_create, unit_set_due_soon_hours, unit_update
 
 if TYPE_CHECKING:
     UnitFormBase = forms.ModelForm[Unit]
@@ -31,7 +31,17 @@ else:  # these classes are not subscriptable at run time
     UserAdminBase = DjangoUserAdmin
 
 
-UNIT_FIELDS = ("code", "name", "kind", "parent", "valid_from", "valid_to", "address", "phone", "external_codes")
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "address",
+    "phone",
+    "external_codes",
+)
 
 
 class UnitAdminForm(UnitFormBase):
@@ -39,7 +49,7 @@ class UnitAdminForm(UnitFormBase):
 
     class Meta:
         model = Unit
-        fields = UNIT_FIELDS
+        fields = (*UNIT_FIELDS, "due_soon_hours")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,9 +82,11 @@ class UnitAdmin(UnitAdminBase):
     def save_model(self, request: HttpRequest, obj: Unit, form: forms.ModelForm[Unit], change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in UNIT_FIELDS}
         if change:
-            unit_update(unit=obj, **fields)
+            unit = unit_update(unit=obj, **fields)
         else:
-            obj.pk = unit_create(**fields).pk
+            unit = unit_create(**fields)
+            obj.pk = unit.pk
+        unit_set_due_soon_hours(unit=unit, hours=form.cleaned_data["due_soon_hours"])
 
 
 @admin.register(UnitSuccession)

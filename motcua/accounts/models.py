@@ -43,6 +43,12 @@ class Unit(models.Model):
     external_codes = models.JSONField(_("mã ở hệ thống khác"), default=dict, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    due_soon_hours = models.PositiveSmallIntegerField(
+        _("ngưỡng sắp đến hạn (giờ làm việc)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo đơn vị cấp trên, hoặc mặc định của hệ thống (ST-5)."),
+    )
 
     class Meta:
         verbose_name = _("đơn vị")

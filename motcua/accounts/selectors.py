@@ -126,3 +126,39 @@ def unit_list(*, query: str = "", kind: str = "", on: date | None = None) -> Que
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
     return units.order_by("code")
+
+
+def unit_due_soon_hours(unit: Unit, *, default_hours: float) -> float:
+    """Return the unit's about-to-be-late threshold in working hours (ST-5): its own, else its nearest ancestor's."""
+    if unit.due_soon_hours is not None:
+        return float(unit.due_soon_hours)
+    with connection.cursor() as cursor:
+        cursor.execute(_ancestors_sql("unit.id, unit.due_soon_hours"), [unit.pk, MAX_UNIT_DEPTH])
+        chain: list[int | None] = _until_cycle(unit.pk, cursor.fetchall())
+    return next((float(hours) for hours in chain if hours is not None), default_hours)
+
+
+def due_soon_thresholds(*, default_hours: float) -> dict[int, float]:
+    """Return every unit's about-to-be-late threshold in working hours (ST-5): its own, else its nearest ancestor's.
+
+    One query over the unit table (a province has hundreds of units); a unit with no threshold on
+    its chain gets `default_hours`.
+    """
+    rows = {pk: (parent, hours) for pk, parent, hours in Unit.objects.values_list("id", "parent_id", "due_soon_hours")}
+    resolved: dict[int, float] = {}
+    for pk in rows:
+        chain: list[int] = []
+        current: int | None = pk
+        value = default_hours
+        while current is not None and len(chain) <= MAX_UNIT_DEPTH:  # the depth guard stops a stored cycle
+            if current in resolved:
+                value = resolved[current]
+                break
+            chain.append(current)
+            parent, hours = rows.get(current, (None, None))
+            if hours is not None:
+                value = float(hours)
+                break
+            current = parent
+        resolved.update(dict.fromkeys(chain, value))
+    return resolved

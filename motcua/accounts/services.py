@@ -20,6 +20,7 @@ from motcua.lib.tables import ImportResult, RowError, RowReader, Table, format_d
 
 UNIT_REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
 UNIT_COLUMNS = (*UNIT_REQUIRED_COLUMNS, "valid_from", "valid_to", "address", "phone")
+MAX_DUE_SOON_HOURS = 200  # 25 working days: beyond that "about to be late" means nothing
 KIND_LABEL = "loại đơn vị / unit kind"
 
 
@@ -345,6 +346,15 @@ def unit_update(
     if external_codes is not None:
         unit.external_codes = external_codes
     unit.save()
+    return unit
+
+
+def unit_set_due_soon_hours(*, unit: Unit, hours: int | None) -> Unit:
+    """Set the unit's about-to-be-late threshold in working hours (ST-5); None inherits it from above."""
+    if hours is not None and not 1 <= hours <= MAX_DUE_SOON_HOURS:
+        raise UnitError([f"Ngưỡng sắp đến hạn phải từ 1 đến {MAX_DUE_SOON_HOURS} giờ / threshold out of range"])
+    unit.due_soon_hours = hours
+    unit.save(update_fields=["due_soon_hours"])
     return unit
 
 

@@ -12,9 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from motcua.accounts.models import Membership, Role, Unit, User
-from motcua.accounts.selectors import unit_calendar, unit_descendant_ids, visible_unit_ids
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.accounts.models import Membership, Role, Unit, UnitKind, User
+from motcua.accounts.selectors import (
+    unit_ancestors,
+    unit_calendar,
+    unit_descendant_ids,
+    unit_due_soon_hours,
+    visible_unit_ids,
+)
+from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierStep
 from motcua.dossiers.states import OPEN_STATES, State
 from motcua.lib.text import fold
 from motcua.workdays.arith import Calendar, CalendarError
@@ -112,25 +119,27 @@ def dossier_steps(dossier: Dossier) -> QuerySet[DossierStep]:
 # --- due status ------------------------------------------------------------------------------
 
 
-def _calendar(unit: Unit, at: datetime, cache: dict[int, Calendar | None]) -> Calendar | None:
+DueRules = tuple[Calendar | None, float]  # a unit's calendar (None: wall-clock hours) and its threshold in minutes
+
+
+def _due_rules(unit: Unit, at: datetime, cache: dict[int, DueRules]) -> DueRules:
     if unit.pk not in cache:
         try:
-            cache[unit.pk] = unit_calendar(unit, on=timezone.localdate(at))
+            calendar: Calendar | None = unit_calendar(unit, on=timezone.localdate(at))
         except CalendarError:
-            cache[unit.pk] = None  # no published calendar: fall back to wall-clock hours
+            calendar = None  # no published calendar: fall back to wall-clock hours
+        hours = unit_due_soon_hours(unit, default_hours=settings.DOSSIER_DUE_SOON_HOURS)
+        cache[unit.pk] = (calendar, hours * 60)
     return cache[unit.pk]
 
 
-def due_status(
-    due: datetime | None, now: datetime, *, unit: Unit, cache: dict[int, Calendar | None] | None = None
-) -> str:
-    """Return "overdue", "due_soon" (≤ DOSSIER_DUE_SOON_HOURS working hours left) or "in_time" for a due time."""
+def due_status(due: datetime | None, now: datetime, *, unit: Unit, cache: dict[int, DueRules] | None = None) -> str:
+    """Return "overdue", "due_soon" (≤ the unit's threshold of working hours left, ST-5) or "in_time" for a due time."""
     if due is None:
         return IN_TIME
     if now > due:
         return OVERDUE
-    calendar = _calendar(unit, now, {} if cache is None else cache)
-    threshold = settings.DOSSIER_DUE_SOON_HOURS * 60
+    calendar, threshold = _due_rules(unit, now, {} if cache is None else cache)
     try:
         left = calendar.working_minutes_between(now, due) if calendar else int((due - now).total_seconds() // 60)
     except CalendarError:
@@ -138,7 +147,7 @@ def due_status(
     return DUE_SOON if left <= threshold else IN_TIME
 
 
-def dossier_due_status(dossier: Dossier, now: datetime, cache: dict[int, Calendar | None] | None = None) -> str:
+def dossier_due_status(dossier: Dossier, now: datetime, cache: dict[int, DueRules] | None = None) -> str:
     """Return the due status of an open dossier against its current appointment (ST-4, ST-5); closed ones are in time.
 
     The back office works towards the current appointment (moved by an apology or a supplement);
@@ -172,7 +181,7 @@ class Queue(Sequence[QueueItem]):
 
     rows: QuerySet[DossierStep] | QuerySet[Dossier]
     now: datetime
-    _cache: dict[int, Calendar | None] = field(default_factory=dict)
+    _cache: dict[int, DueRules] = field(default_factory=dict)
 
     def count(self) -> int:  # type: ignore[override]  # Paginator prefers count() to len()
         return self.rows.count()
@@ -330,3 +339,80 @@ def unit_members(*, unit: Unit) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+# --- the public portal: online reception, a citizen's own dossiers, open requests, files --------
+
+
+def procedure_online_reception_unit(version: ProcedureVersion) -> Unit | None:
+    """Return the unit whose intake receives the procedure's online dossiers, or None if none is configured.
+
+    The reception step of the internal process names it (CAT-5); without one, the service centre
+    under the competent unit or under its nearest ancestor that has one.
+    """
+    step = (
+        ProcessStep.objects.filter(version=version, role=Role.RECEPTION_OFFICER, unit__isnull=False)
+        .select_related("unit")
+        .order_by("order")
+        .first()
+    )
+    if step is not None and step.unit is not None:
+        return step.unit
+    today = timezone.localdate()
+    in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    for unit in [version.competent_unit, *unit_ancestors(version.competent_unit)]:
+        center = Unit.objects.filter(in_force, parent=unit, kind=UnitKind.SERVICE_CENTER).order_by("code").first()
+        if center is not None:
+            return center
+    return None
+
+
+def dossiers_of_citizen(*, phone: str = "", email: str = "", id_number: str = "") -> QuerySet[Dossier]:
+    """Return the dossiers whose applicant has this verified phone, e-mail or ID number (none if all are empty)."""
+    match = Q(pk__in=[])
+    if phone:
+        match |= Q(applicant_phone=phone)
+    if email:
+        match |= Q(applicant_email__iexact=email)
+    if id_number:
+        match |= Q(applicant_id_number=id_number) | Q(submitter_id_number=id_number)
+    return (
+        Dossier.objects.filter(match)
+        .select_related("procedure_version__procedure", "receiving_unit")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """The supplement (during processing) or completion (before acceptance) request a dossier waits on."""
+
+    type: str  # the event type: supplement_requested or completion_requested
+    at: datetime
+    missing: list[str]
+    note: str
+
+
+OPEN_REQUEST_EVENTS = {
+    State.SUPPLEMENT_REQUESTED: "supplement_requested",
+    State.RETURNED_FOR_COMPLETION: "completion_requested",
+}
+
+
+def dossier_open_request(dossier: Dossier) -> OpenRequest | None:
+    """Return the request the dossier waits on for more documents, or None when it waits on none."""
+    event_type = OPEN_REQUEST_EVENTS.get(State(dossier.state))
+    if event_type is None:
+        return None
+    event = DossierEvent.objects.filter(dossier=dossier, type=event_type).order_by("-seq").first()
+    if event is None:
+        return None
+    missing = [str(item) for item in event.data.get("missing", []) if str(item).strip()]
+    return OpenRequest(type=event_type, at=event.at, missing=missing, note=str(event.data.get("note", "")))
+
+
+def dossier_files(dossier: Dossier) -> QuerySet[DossierFile]:
+    """Return the files uploaded for the dossier, with their received component, in upload order."""
+    return DossierFile.objects.filter(dossier=dossier).select_related("received").order_by("uploaded_at", "id")

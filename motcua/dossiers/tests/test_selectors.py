@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from motcua.accounts.models import Role
+from motcua.accounts.selectors import due_soon_thresholds
+from motcua.accounts.services import UnitError, unit_set_due_soon_hours
 from motcua.accounts.tests.factories import MembershipFactory, UnitFactory, UserFactory
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier, DossierStep
@@ -128,6 +130,51 @@ def test_dossier_due_status_counts_working_hours(setup, now, expected):
     dossier.current_appointment_at = at("2025-03-17 17:00")
     # when / then
     assert selectors.dossier_due_status(dossier, at(now)) == expected
+
+
+def test_due_soon_threshold_is_the_receiving_units_own_else_its_nearest_ancestors(setup):
+    # given an appointment on Monday 15:00: from Friday 15:00 that is 8 working hours (2 + 4 + 2)
+    dossier = accepted_dossier(setup)
+    dossier.current_appointment_at = at("2025-03-17 15:00")
+    unit = dossier.receiving_unit
+    parent = unit.parent
+    assert selectors.dossier_due_status(dossier, at("2025-03-14 15:00")) == selectors.DUE_SOON  # default: 8 hours
+    # when the parent unit lowers its threshold to 4 working hours
+    unit_set_due_soon_hours(unit=parent, hours=4)
+    unit.refresh_from_db()
+    # then the receiving unit inherits it: 8 hours left is not "about to be late" any more
+    assert selectors.dossier_due_status(dossier, at("2025-03-14 15:00")) == selectors.IN_TIME
+    assert selectors.dossier_due_status(dossier, at("2025-03-17 12:00")) == selectors.DUE_SOON  # 2 hours left
+    # when the receiving unit sets its own, it wins over the parent's
+    unit_set_due_soon_hours(unit=unit, hours=16)
+    # then
+    assert selectors.dossier_due_status(dossier, at("2025-03-13 15:00")) == selectors.DUE_SOON  # 2 + 8 + 6 hours
+    assert selectors.dossier_due_status(dossier, at("2025-03-13 14:00")) == selectors.IN_TIME  # 17 hours
+
+
+def test_due_soon_threshold_out_of_range_is_refused_and_changes_nothing(setup):
+    # given
+    unit = setup["center"]
+    # when / then
+    with pytest.raises(UnitError, match="Ngưỡng sắp đến hạn"):
+        unit_set_due_soon_hours(unit=unit, hours=0)
+    unit.refresh_from_db()
+    assert unit.due_soon_hours is None
+
+
+def test_due_soon_thresholds_resolve_every_unit_in_one_query(setup, django_assert_num_queries):
+    # given the province at 6 hours, one commune below it at 10, and a unit in another tree with none
+    province, commune = setup["center"].parent, setup["commune"]
+    unit_set_due_soon_hours(unit=province, hours=6)
+    unit_set_due_soon_hours(unit=commune, hours=10)
+    elsewhere = UnitFactory(code="000.00.00.H26", name="Ủy ban nhân dân tỉnh Hưng Yên", parent=None)
+    # when
+    with django_assert_num_queries(1):
+        thresholds = due_soon_thresholds(default_hours=8)
+    # then
+    assert thresholds[province.pk] == 6 and thresholds[setup["center"].pk] == 6
+    assert thresholds[commune.pk] == 10
+    assert thresholds[elsewhere.pk] == 8
 
 
 def test_dossier_due_status_of_a_closed_dossier_is_in_time(setup):
