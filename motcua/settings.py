@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.reports",
+    "motcua.portal",
     "motcua.api",
 ]
 
@@ -116,6 +117,25 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared cache: what every process must see alike (the public lookup's rate limits). MOTCUA_CACHE_URL
+# redis://host:6379/0 uses Redis (needs the `redis` package); empty uses the database table
+# `motcua_cache`, which a migration creates, so `make run` needs neither Redis nor PostgreSQL.
+CACHE_URL = env_str("MOTCUA_CACHE_URL")
+CACHES: dict[str, dict[str, object]]
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ValueError(f"MOTCUA_CACHE_URL must be a redis:// address or empty, not {CACHE_URL!r}")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "motcua_cache",
+            # culling (a third of the rows once full) must not erase live rate-limit counts
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -223,6 +243,16 @@ EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MOTCUA_EMAIL_FROM", "motcua@localhost")
 # Public address of the site, printed in QR codes on receipts (the public status lookup).
 PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Public status lookup (portal and API): failed look-ups a client may make per window before it is refused,
+# counted in the shared cache across processes.
+LOOKUP_FAILURE_LIMIT = env_int("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
+LOOKUP_WINDOW_MINUTES = env_int("MOTCUA_LOOKUP_WINDOW_MINUTES", 15)
+# Per-dossier ratings (DOMAIN.md §5.13): the five levels shown as three (RATE-2; 5 = rất hài lòng … 1 = rất
+# không hài lòng), and the optional criteria asked besides the mandatory overall question (RATE-3).
+RATING_THREE_LEVELS = {5: "very_satisfied", 4: "satisfied", 3: "satisfied", 2: "dissatisfied", 1: "dissatisfied"}
+RATING_CRITERIA = ["access", "procedure", "officials", "result", "feedback"]
+# Public performance pages: seconds their figures stay in the shared cache.
+PORTAL_PERFORMANCE_CACHE_SECONDS = env_int("MOTCUA_PORTAL_PERFORMANCE_CACHE_SECONDS", 600)
 
 # Report windows (ST-16): "decree_09" (15th of the previous month … 14th) or "calendar".
 REPORT_WINDOWS_DEFAULT = env_str("MOTCUA_REPORT_WINDOWS_DEFAULT", "decree_09")
@@ -233,3 +263,45 @@ INDEX766_ONLINE_SPLIT = {"3.1": 4, "3.3": 4, "3.x": 4}
 INDEX766_TARGETS: dict[str, float] = {}
 INDEX766_NA_SCORING: dict[str, str] = {}
 INDEX766_BANDS = ((90, "excellent"), (80, "good"), (70, "fair"), (50, "average"), (0, "weak"))
+
+# --- Online submission and citizen identification (issue #5, portal submission side) ---------------
+# Uploaded dossier files: stored outside the web root under generated names (never the client's name).
+UPLOAD_ROOT = Path(env_str("MOTCUA_UPLOAD_ROOT", str(VAR_DIR / "uploads")))
+UPLOAD_MAX_FILE_BYTES = env_int("MOTCUA_UPLOAD_MAX_FILE_MB", 10) * 1024 * 1024
+UPLOAD_MAX_TOTAL_BYTES = env_int("MOTCUA_UPLOAD_MAX_TOTAL_MB", 50) * 1024 * 1024
+UPLOAD_MAX_FILES = env_int("MOTCUA_UPLOAD_MAX_FILES", 30)
+# Django's own request limits: form fields in memory, and the size above which an upload is spooled to a
+# temporary file while it is read (the portal's upload handler stops reading past UPLOAD_MAX_* before that).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MOTCUA_DATA_UPLOAD_MAX_MEMORY_KB", 2560) * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("MOTCUA_FILE_UPLOAD_MAX_MEMORY_KB", 2560) * 1024
+# One-time codes sent by SMS or e-mail to identify a citizen, counted in the database (every process sees them).
+OTP_MINUTES = env_int("MOTCUA_OTP_MINUTES", 10)
+OTP_MAX_ATTEMPTS = env_int("MOTCUA_OTP_MAX_ATTEMPTS", 5)
+OTP_WINDOW_MINUTES = env_int("MOTCUA_OTP_WINDOW_MINUTES", 60)
+OTP_SENDS_PER_CONTACT = env_int("MOTCUA_OTP_SENDS_PER_CONTACT", 5)
+OTP_SENDS_PER_CLIENT = env_int("MOTCUA_OTP_SENDS_PER_CLIENT", 20)
+# Minutes a verified citizen identity stays valid in the session.
+CITIZEN_SESSION_MINUTES = env_int("MOTCUA_CITIZEN_SESSION_MINUTES", 60)
+# OpenID Connect login for citizens (VNeID or another provider). Off unless the client id and the
+# provider's endpoints are set; it never creates back-office users (see docs/operator-guide.md).
+OIDC_RP_CLIENT_ID = env_str("MOTCUA_OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("MOTCUA_OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("MOTCUA_OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("MOTCUA_OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("MOTCUA_OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("MOTCUA_OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_OP_ISSUER = env_str("MOTCUA_OIDC_OP_ISSUER")
+OIDC_RP_SIGN_ALGO = env_str("MOTCUA_OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_IDP_SIGN_KEY = env_str("MOTCUA_OIDC_RP_IDP_SIGN_KEY") or None
+OIDC_RP_SCOPES = env_str("MOTCUA_OIDC_RP_SCOPES", "openid")
+OIDC_USE_PKCE = env_bool("MOTCUA_OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("MOTCUA_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_PROVIDER_NAME = env_str("MOTCUA_OIDC_PROVIDER_NAME", "VNeID")
+OIDC_CLAIM_ID_NUMBER = env_str("MOTCUA_OIDC_CLAIM_ID_NUMBER", "sub")
+OIDC_CLAIM_NAME = env_str("MOTCUA_OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_PHONE = env_str("MOTCUA_OIDC_CLAIM_PHONE", "phone_number")
+OIDC_CLAIM_EMAIL = env_str("MOTCUA_OIDC_CLAIM_EMAIL", "email")
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
+OIDC_CREATE_USER = False  # a citizen login is a session identity, never a back-office account
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False

@@ -1,4 +1,4 @@
-"""Top-level URL map: back office, accounts, catalog, admin and the API."""
+"""Top-level URL map: back office, accounts, catalog, the public portal, admin and the API."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +12,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("ho-so/", include("motcua.dossiers.urls")),
     path("thong-ke/", include("motcua.reports.urls")),
+    path("dich-vu-cong/", include("motcua.portal.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,7 @@ exactly one line on stderr with exit status 2, never a usage dump or a traceback
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentTypeError
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,17 @@ from motcua.accounts.models import Unit
 from motcua.workdays.arith import VIETNAM
 
 EXIT_BAD_INPUT = 2
+
+
+def positive_int(text: str) -> int:
+    """Return `text` as a whole number of at least 1, or let argparse report it (exit status 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ArgumentTypeError(_("“%(text)s” phải là số nguyên từ 1 trở lên / must be at least 1") % {"text": text})
+    return value
 
 
 def bad_input(message: str) -> CommandError:

@@ -25,9 +25,13 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-@login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """Show the back-office start page: the user's roles and what the catalog holds."""
+    """Show the back-office start page: the user's roles and what the catalog holds.
+
+    Anonymous visitors are citizens: they go to the public portal, which links to the officers' login.
+    """
+    if not request.user.is_authenticated:
+        return redirect("portal:home")
     units = units_visible_to(request.user)
     return render(
         request,

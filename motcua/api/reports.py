@@ -30,7 +30,8 @@ from motcua.api.schemas_reports import (
     PeriodReportOut,
 )
 from motcua.reports.index766 import index766, index766_items
-from motcua.reports.selectors import ReportError, period_report, period_report_dossiers
+from motcua.reports.periods import period_report_json
+from motcua.reports.selectors import ReportError, period_report_dossiers
 
 router = Router(tags=["reports"])
 
@@ -75,11 +76,14 @@ def _invalid(error: ReportError) -> ApiError:
     summary="Báo cáo kết quả giải quyết hồ sơ theo kỳ / period report",
 )
 def reports_period(request: HttpRequest, filters: Query[PeriodReportFilter]) -> dict[str, Any]:
-    """Return the period report of a unit and its sub-tree: the keys of `manage.py report --format json`."""
+    """Return the period report of a unit and its sub-tree: the keys of `manage.py report --format json`.
+
+    A closed period answers its latest snapshot (`closed` true); `live=1` adds today's recomputation.
+    """
     arguments = _window(request, filters)
     group_by = filters.group_by.value if filters.group_by else None
     try:
-        return period_report(**arguments, group_by=group_by).as_dict()
+        return period_report_json(**arguments, group_by=group_by, live=filters.live)
     except ReportError as error:
         raise _invalid(error) from error
 

@@ -31,6 +31,13 @@ class PeriodFilter(Schema):
 
 class PeriodReportFilter(PeriodFilter):
     group_by: GroupBy | None = Field(None, description="nhóm số liệu theo / group rows by")
+    live: bool = Field(
+        False,
+        description=(
+            "kỳ đã khóa sổ: kèm số liệu tính lại từ dữ liệu hiện tại trong `live` / "
+            "closed period: add today's recomputation under `live`"
+        ),
+    )
 
 
 class PeriodDossiersFilter(PeriodFilter):
@@ -89,8 +96,8 @@ class ReportRowOut(FiguresOut):
     label: str
 
 
-class PeriodReportOut(FiguresOut):
-    """The JSON of `manage.py report --format json`: the total's figures at the top level, then the rows."""
+class PeriodReportLiveOut(FiguresOut):
+    """The period report recomputed from the dossiers: the total's figures at the top level, then the rows."""
 
     unit_code: str
     unit_name: str
@@ -98,8 +105,18 @@ class PeriodReportOut(FiguresOut):
     date_to: str
     window_start: str = Field(description="S: 00:00 giờ Việt Nam của ngày đầu / window start")
     as_of: str = Field(description="T: cuối ngày cuối kỳ hoặc thời điểm đã chọn / the instant the report is read at")
+    source: str | None = Field(None, description="counters hoặc raw (số liệu gốc) / where the figures were read")
+    source_note: str | None = Field(None, description="vì sao đọc số liệu gốc / why the raw rows were read")
     group_by: str | None = Field(None, description="chỉ có khi nhóm / only when grouped")
     rows: list[ReportRowOut] | None = Field(None, description="chỉ có khi nhóm / only when grouped")
+
+
+class PeriodReportOut(PeriodReportLiveOut):
+    """The JSON of `manage.py report --format json`: a closed period's snapshot as stored, else the recomputation."""
+
+    closed: bool = Field(description="kỳ đã khóa sổ: số liệu là bản đã khóa / a closed period's frozen figures")
+    snapshot_version: int | None = Field(description="phiên bản đang dùng (1 = khóa sổ) / the snapshot's version")
+    live: PeriodReportLiveOut | None = Field(None, description="chỉ khi live=1 / only with live=1")
 
 
 class BandOut(Schema):

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from motcua.api import dossiers as dossiers_api
+from motcua.api import lookup as lookup_api
+from motcua.api import periods as periods_api
 from motcua.api import procedures, units
 from motcua.api import reports as reports_api
 from motcua.api.auth import API_AUTH
@@ -25,4 +27,6 @@ api.add_router("", units.router)
 api.add_router("", procedures.router)
 api.add_router("", dossiers_api.router)
 api.add_router("", reports_api.router)
+api.add_router("", periods_api.router)
+api.add_router("", lookup_api.router)
 api.add_router("", unknown_path_router)  # last, so that it only catches what nothing else matched

@@ -153,6 +153,13 @@ class ProcessStepInline(StepInlineBase):
 class ProcedureVersionForm(VersionFormBase):
     """Version form checked by `procedure_version_validate`: overlap, time limit range, dates."""
 
+    sample_dossier_url = forms.URLField(
+        label=ProcedureVersion._meta.get_field("sample_dossier_url").verbose_name,
+        help_text=ProcedureVersion._meta.get_field("sample_dossier_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = ProcedureVersion
         fields = (
@@ -181,6 +188,8 @@ class ProcedureVersionForm(VersionFormBase):
             "electronic_result",
             "fee_text",
             "legal_basis",
+            "sample_dossier",
+            "sample_dossier_url",
             "source",
         )
 

@@ -121,6 +121,12 @@ class ProcedureVersion(models.Model):
     electronic_result = models.BooleanField(_("trả kết quả điện tử"), default=False)
     fee_text = models.TextField(_("phí, lệ phí (như công bố)"), blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    sample_dossier = models.FileField(
+        _("hồ sơ mẫu (tệp)"), upload_to="catalog/samples/", blank=True, help_text=_("Hồ sơ mẫu đã điền sẵn.")
+    )
+    sample_dossier_url = models.URLField(
+        _("hồ sơ mẫu (đường dẫn)"), blank=True, help_text=_("Ví dụ video hướng dẫn hoặc hồ sơ mẫu trên Cổng DVCQG.")
+    )
     source = models.TextField(_("nguồn"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from motcua.accounts.models import Unit
 from motcua.catalog.models import Field, Level, OnlineLevel, ProcedureVersion
 from motcua.catalog.rules import HOURS_PER_WORKING_DAY, limit_in_hours, quota_in_hours, steps_total_error
-from motcua.catalog.selectors import procedure_search, procedure_version_detail, procedure_versions_of
+from motcua.catalog.selectors import procedure_search_filtered, procedure_version_detail, procedure_versions_of
 
 PAGE_SIZE = 25
 
@@ -56,13 +56,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     form = ProcedureFilterForm(request.GET)
     form.is_valid()  # invalid filters are reported on the form and ignored
     wanted = form.cleaned_data
-    versions = procedure_search(
-        query=wanted.get("q") or "",
-        field_id=wanted["field"].pk if wanted.get("field") else None,
-        unit_id=wanted["unit"].pk if wanted.get("unit") else None,
-        level=wanted.get("level") or "",
-        online_level=wanted.get("online_level") or "",
-    )
+    versions = procedure_search_filtered(wanted)
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

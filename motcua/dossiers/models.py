@@ -92,6 +92,9 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Whether the statistics counters hold this dossier as it is now: every transition clears it
+    # (services.core.record_entries), `manage.py fill_counters` sets it (reports.counters, ADR 0005).
+    counted = models.BooleanField(_("đã tổng hợp vào bộ đếm"), default=False)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -102,6 +105,8 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "state"]),
             models.Index(fields=["state", "current_appointment_at"]),
             models.Index(fields=["accepted_at"]),
+            models.Index(fields=["id"], condition=Q(counted=False), name="dossier_not_counted"),
+            models.Index(fields=["delivered_at"], condition=Q(delivered_at__isnull=False), name="dossier_delivered_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="dossier_channel_known"),
@@ -340,3 +345,154 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}: {self.last_value}"
+
+
+class RatingLevel(models.IntegerChoices):
+    """The five-level answer to a rating question (RATE-2)."""
+
+    VERY_SATISFIED = 5, _("Rất hài lòng")
+    SATISFIED = 4, _("Hài lòng")
+    NEUTRAL = 3, _("Bình thường")
+    DISSATISFIED = 2, _("Không hài lòng")
+    VERY_DISSATISFIED = 1, _("Rất không hài lòng")
+
+
+class RatingChannel(models.TextChoices):
+    """Where the rating was given (RATE-4)."""
+
+    PORTAL = "portal", _("Cổng dịch vụ công")
+    KIOSK = "kiosk", _("Thiết bị đánh giá tại quầy")
+    API = "api", _("Ứng dụng kết nối (API)")
+
+
+class Rating(models.Model):
+    """The applicant's rating (đánh giá mức độ hài lòng) of a dossier's handling (DOMAIN.md §5.13).
+
+    One per dossier; a later change replaces the answers, bumps `revision` and appends a
+    `rating_replaced` event with the old and new values to the dossier's hash chain (RATE-1).
+    `answers` maps optional criterion codes (dossiers.rating.CRITERIA) to a RatingLevel.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    overall = models.PositiveSmallIntegerField(_("mức độ hài lòng chung"), choices=RatingLevel.choices)
+    answers = models.JSONField(_("đánh giá theo tiêu chí"), default=dict, blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    channel = models.CharField(_("kênh đánh giá"), max_length=8, choices=RatingChannel.choices)
+    first_rated_at = models.DateTimeField(_("đánh giá lần đầu"))
+    rated_at = models.DateTimeField(_("đánh giá lúc"), db_index=True)
+    revision = models.PositiveSmallIntegerField(_("lần đánh giá"), default=1)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+        ordering = ["-rated_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(overall__gte=1) & Q(overall__lte=5), name="rating_overall_in_scale"),
+            models.CheckConstraint(condition=Q(rated_at__gte=F("first_rated_at")), name="rating_rated_after_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.get_overall_display()}"
+
+
+class RatingFollowUp(models.Model):
+    """A follow-up item a dissatisfied rating opens for the head of the competent agency (RATE-5)."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="follow_ups")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="rating_follow_ups")
+    revision = models.PositiveSmallIntegerField(_("lần đánh giá"))
+    opened_at = models.DateTimeField(_("mở lúc"), db_index=True)
+    outcome = models.TextField(_("kết quả xử lý"), blank=True)
+    closed_at = models.DateTimeField(_("ghi nhận lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("việc xử lý đánh giá không hài lòng")
+        verbose_name_plural = _("việc xử lý đánh giá không hài lòng")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["unit", "closed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rating"], condition=Q(closed_at__isnull=True), name="followup_one_open_per_rating"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="followup_closed_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} @ {self.opened_at:%d/%m/%Y}"
+
+
+class FileKind(models.TextChoices):
+    """Kinds of uploaded file accepted, recognised from the content and never from the name."""
+
+    PDF = "pdf", "PDF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class DossierFile(models.Model):
+    """An electronic document (tệp đính kèm) uploaded for a received component, kept outside the web root.
+
+    `storage_name` is generated and relative to settings.UPLOAD_ROOT; the client's file name is only
+    shown. Files are served by views that check access to the dossier, never by the web server.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    received = models.ForeignKey(
+        ReceivedComponent, verbose_name=_("giấy tờ"), on_delete=models.CASCADE, related_name="files"
+    )
+    original_name = models.CharField(_("tên tệp khi nộp"), max_length=255)
+    storage_name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(_("loại tệp"), max_length=8, choices=FileKind.choices)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("tệp đính kèm hồ sơ")
+        verbose_name_plural = _("tệp đính kèm hồ sơ")
+        ordering = ["dossier", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="dossierfile_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=FileKind.values), name="dossierfile_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class OneTimeCode(models.Model):
+    """A one-time code (mã xác thực) sent to a citizen's phone or e-mail: stored hashed, expiring, few tries.
+
+    The rows are also the send counters per contact and per client, so every process sees the limits.
+    A code is closed when it is verified, replaced by a newer one or out of attempts.
+    """
+
+    contact = models.CharField(max_length=254)
+    channel = models.CharField(max_length=8, choices=OutboxMessage.Channel.choices)
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    client_key = models.CharField(max_length=64)  # keyed hash of the client's address, not the address
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    verified = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("mã xác thực")
+        verbose_name_plural = _("mã xác thực")
+        indexes = [
+            models.Index(fields=["contact", "created_at"]),
+            models.Index(fields=["client_key", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.created_at:%d/%m/%Y %H:%M}"

@@ -70,7 +70,7 @@ class FileBackend:
         line = json.dumps(
             {
                 "id": message.pk,
-                "dossier": message.dossier.code,
+                "dossier": message.dossier.code if message.dossier_id else "",  # a one-time code has none
                 "channel": message.channel,
                 "recipient": message.recipient,
                 "subject": message.subject,

@@ -121,13 +121,16 @@ def period_text(report: PeriodReport) -> str:
 # --- xlsx -------------------------------------------------------------------------------------
 
 
-def period_report_xlsx(report: PeriodReport) -> bytes:
-    """Return the report as an .xlsx workbook (write-only): title block, two header rows, one line per group."""
+def period_report_xlsx(report: PeriodReport, *, note: str = "") -> bytes:
+    """Return the report as an .xlsx workbook (write-only): title block, two header rows, one line per group.
+
+    `note` follows the period line (a closed period's mark, "Kỳ đã khóa sổ ngày … (phiên bản n)").
+    """
     workbook = Workbook(write_only=True)
     with translation.override("vi"):
         sheet = workbook.create_sheet(title=_("Báo cáo")[:31])
         _sheet_setup(sheet)
-        _title_block(sheet, report)
+        _title_block(sheet, report, note)
         _header_rows(sheet, report)
         lines = report_lines(report)
         for index, (number, label, figures) in enumerate(lines):
@@ -155,11 +158,11 @@ def _sheet_setup(sheet: WriteOnlyWorksheet) -> None:
     sheet.page_setup.fitToHeight = 0
 
 
-def _title_block(sheet: WriteOnlyWorksheet, report: PeriodReport) -> None:
+def _title_block(sheet: WriteOnlyWorksheet, report: PeriodReport, note: str = "") -> None:
     last = get_column_letter(len(WIDTHS))
     sheet.append([_cell(sheet, report.unit_name.upper(), bold=True)])
     sheet.append([_cell(sheet, _("BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"), bold=True, size=14)])
-    sheet.append([_cell(sheet, period_text(report), italic=True)])
+    sheet.append([_cell(sheet, f"{period_text(report)}. {note}" if note else period_text(report), italic=True)])
     sheet.append([])
     for row in (2, 3):
         sheet.merged_cells.add(f"A{row}:{last}{row}")
@@ -233,8 +236,8 @@ def _figure_cell(sheet: WriteOnlyWorksheet, value: int | float | None, column: C
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def period_report_html(report: PeriodReport, *, unit: Unit) -> str:
-    """Return the print HTML of the report (A4 landscape) with the national header of `unit`."""
+def period_report_html(report: PeriodReport, *, unit: Unit, note: str = "") -> str:
+    """Return the print HTML of the report (A4 landscape) with the national header of `unit` (`note` as in xlsx)."""
     with translation.override("vi"):
         lines = [
             {"number": number, "label": label, "values": [_shown(figure_value(figures, c.key), c) for c in COLUMNS]}
@@ -248,7 +251,7 @@ def period_report_html(report: PeriodReport, *, unit: Unit) -> str:
             "number": "………/BC",
             "place": place_name(unit),
             "date_words": date_words(timezone.now()),
-            "period": period_text(report),
+            "period": f"{period_text(report)}. {note}" if note else period_text(report),
             "group_heading": GROUP_HEADINGS[report.group_by],
             "bands": [(band, len(columns), [c.heading for c in columns]) for band, columns in _bands(COLUMNS)],
             "numbers": [f"({n})" for n in range(1, len(WIDTHS) + 1)],
@@ -264,7 +267,7 @@ def _shown(value: int | float | None, column: Column) -> str:
     return f"{value:.2f}".replace(".", ",") if column.key in RATES else f"{value:,}".replace(",", ".")
 
 
-def period_report_pdf(report: PeriodReport, *, unit: Unit) -> bytes:
+def period_report_pdf(report: PeriodReport, *, unit: Unit, note: str = "") -> bytes:
     """Return the report as a PDF; the template embeds everything, so nothing is fetched."""
-    html = period_report_html(report, unit=unit)
+    html = period_report_html(report, unit=unit, note=note)
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}, allow_redirects=False)).write_pdf()

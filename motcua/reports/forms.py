@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Unit
 from motcua.reports.definitions import Measure
+from motcua.reports.models import PeriodKind
 from motcua.reports.selectors import GROUP_BY
 from motcua.reports.windows import MONTHS, Scheme, Span, scheme_default, window, window_explicit
 from motcua.workdays.arith import VIETNAM
@@ -237,3 +238,32 @@ class DashboardForm(UnitForm):
     """A dashboard's year (its windows are the months and the year of the default scheme)."""
 
     year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+# --- closed periods (khóa sổ kỳ báo cáo) ---------------------------------------------------------
+
+
+class PeriodListForm(UnitForm):
+    """The closing page: a unit, a year and the scheme its months and quarters are cut by."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    scheme = forms.ChoiceField(label=_("Cách chia kỳ"), choices=SCHEMES)
+
+
+class PeriodCloseForm(Form):
+    """A button of the closing page: the unit, the kind of period and its first day."""
+
+    unit = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=PeriodKind.choices, widget=forms.HiddenInput)
+    start = forms.DateField(widget=forms.HiddenInput)
+
+
+class PeriodRestateForm(PeriodCloseForm):
+    """A restatement: the period and the reason the figures change (kept in the audit record)."""
+
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần nêu lý do điều chỉnh số liệu / a restatement needs a reason")},
+    )

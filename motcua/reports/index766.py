@@ -35,6 +35,11 @@ Readings of DOMAIN.md where it leaves room (each a setting with a documented def
   thực hiện) has no field of its own; the online level and the postal option always state it.
 - 2.2 (monitor): the report's mean processing time in office days, net of pauses (ST-13), over the
   dossiers resolved with a result in the window (the portal takes those started in the period).
+- 5.4: 100 % − (late rate + "dislike" rate) over the dossiers handled in the window (2.1's denominator):
+  the numerator is 2.1's on-time dossiers less those whose overall rating, first given by T, is shown as
+  "không hài lòng" (RATING_THREE_LEVELS; by default the two dissatisfied levels, RATE-2). A dossier both
+  late and disliked counts once, so that the numerator is a list of dossiers like every other one.
+  Feedback (PAKN) is not counted: motcua has no feedback module yet (`extra["feedback_counted"]`).
 - 4.1: of the dossiers resolved with a result in the window whose procedure returns a document (non-empty
   `result_type`), those with an electronic result file. 4.2: of the dossiers resolved with a result, those
   whose every received component has a file and, when the result is a document, an electronic result
@@ -63,8 +68,9 @@ from motcua.accounts.selectors import unit_descendant_ids
 from motcua.catalog.models import DocumentComponent, OnlineLevel, ProcedureVersion, ProcessStep, TimeUnitChoice
 from motcua.catalog.selectors import in_force
 from motcua.dossiers.models import Dossier, ReceivedComponent
+from motcua.dossiers.rating_scale import dissatisfied_levels
 from motcua.dossiers.states import Channel, State
-from motcua.reports.definitions import Measure, local_date
+from motcua.reports.definitions import FACT_FIELDS, Measure, facts_build, is_portal_on_time, local_date
 from motcua.reports.selectors import (
     Figures,
     ReportError,
@@ -225,14 +231,7 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator("5.2", _("Phản ánh, kiến nghị được xử lý đúng hạn"), "satisfaction", 6, missing=NO_PAKN),
     Indicator("5.3", _("Mức độ hài lòng về tiếp nhận, xử lý phản ánh, kiến nghị"), "satisfaction", 6, missing=NO_PAKN),
-    Indicator(
-        "5.4",
-        _("Mức độ hài lòng về giải quyết thủ tục hành chính"),
-        "satisfaction",
-        6,
-        90,
-        missing=_("Cần đánh giá mức độ hài lòng của từng hồ sơ (issue 5)"),
-    ),
+    Indicator("5.4", _("Mức độ hài lòng về giải quyết thủ tục hành chính"), "satisfaction", 6, 90, drill=D),
 )
 
 
@@ -669,8 +668,30 @@ def _measure_dossiers(sources: _Sources) -> dict[str, Measured]:
             "median_processing_days": figures.median_processing_days,
         },
     )
+    measured["5.4"] = _measure_satisfaction(figures, by_measure[Measure.RESOLVED], sources.window)
     online = procedures_with_online_dossiers(by_measure[Measure.RECEIVED])
     return measured | _measure_catalog(sources.catalog(), online)
+
+
+def _disliked(codes: Sequence[str], as_of: datetime) -> list[str]:
+    """Return the codes among `codes` whose overall rating, first given by `as_of`, is "không hài lòng"."""
+    return dossier_codes_where(codes, Q(rating__overall__in=dissatisfied_levels(), rating__first_rated_at__lte=as_of))
+
+
+def _measure_satisfaction(figures: Figures, resolved: Sequence[str], window: ReportWindow) -> Measured:
+    """Measure 5.4 (see the module docstring): only resolved dossiers have a result, so only they are rated."""
+    disliked = _disliked(resolved, window.end)
+    rows = Dossier.objects.filter(code__in=disliked).values(*FACT_FIELDS)  # few: the disliked ones
+    disliked_on_time = sum(1 for row in rows if is_portal_on_time(facts_build(row)))
+    return Measured(
+        figures.handled_on_time - disliked_on_time,
+        figures.handled,
+        extra={
+            "late": figures.handled - figures.handled_on_time,
+            "disliked": len(disliked),
+            "feedback_counted": False,
+        },
+    )
 
 
 def index766(*, unit: Unit, date_from: date, date_to: date, as_of: datetime | None = None) -> Index766:
@@ -730,6 +751,12 @@ def index766_items(
     sources = _Sources.prepare(unit=unit, date_from=date_from, date_to=date_to, as_of=as_of)
     if indicator.drill == Drill.PROCEDURES:
         return Items(Drill.PROCEDURES, _catalog_items(code, side, sources))
+    if code == "5.4":
+        handled = sources.codes(Measure.HANDLED_ON_TIME if side == Part.NUMERATOR else Measure.HANDLED)
+        if side == Part.NUMERATOR:
+            dropped = set(_disliked(sources.codes(Measure.RESOLVED), sources.window.end))
+            handled = [c for c in handled if c not in dropped]
+        return Items(Drill.DOSSIERS, handled)
     if code in FIGURE_MEASURES:
         numerator, denominator = FIGURE_MEASURES[code]
         return Items(Drill.DOSSIERS, sources.codes(numerator if side == Part.NUMERATOR else denominator))

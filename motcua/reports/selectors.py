@@ -1,11 +1,13 @@
-"""The period report (issue 4; DOMAIN.md §6.2) computed from raw rows: the reference a `recount` compares with.
+"""The period report (issue 4; DOMAIN.md §6.2): from raw rows here, the reference the counters are checked by.
 
-`period_report` streams the facts of every dossier the window touches — three queries ordered by
-dossier id and merged in Python (dossiers with their apology and procedure; pause intervals;
-withdrawal requests), so memory stays flat whatever the volume — classifies each dossier with
+`period_report` reads the statistics counters by default (`reports.counted`, ADR 0005), which give
+the same figures but the median processing time; `source="raw"` computes it here: `raw_report`
+streams the facts of every dossier the window touches — three queries ordered by dossier id and
+merged in Python (dossiers with their apology and procedure; pause intervals; withdrawal requests),
+so memory stays flat whatever the volume — classifies each dossier with
 `definitions.period_measures` and tallies the measures per group. No figure is computed any other way,
 so whatever is built on the same definitions agrees with it, and `period_report_dossiers` lists the
-dossiers behind any one figure.
+dossiers behind any one figure (always from raw rows).
 
 Scope: dossiers whose receiving unit is the unit or below it (ST-12). Window: local dates, both
 inclusive; it opens at S = 00:00 local of `date_from` and is read at T = the end of `date_to`
@@ -24,12 +26,14 @@ Rates are percentages with 2 decimals, None on an empty denominator (IDX-2):
 - `online_rate` = received_online ÷ received (Decision 766 indicator 3.3 also weighs the result type
   and the sync rate; not applied here).
 
-Processing time (ST-13): mean and median of E − accepted − P in office hours and office days of the
-report unit's calendar, over the dossiers resolved with a result in the window (the portal's supplement
-wait has no result and is left out). Sub-units with their own calendar overrides are measured with the
-report unit's calendar, as is about-to-be-late (ST-5, threshold DOSSIER_DUE_SOON_HOURS); no count
-depends on a calendar. A dossier's appointment is the one stored now: for a past `as_of`, an
-appointment moved by a pause that ended after `as_of` is read as moved.
+Processing time (ST-13): mean and median of E − accepted − P in office hours, over the dossiers
+resolved with a result in the window (the portal's supplement wait has no result and is left out),
+each measured with its own counting unit's calendar in force on the day it ended
+(`reports.processing_time`); in office days of the report unit's calendar. About-to-be-late (ST-5)
+uses the report unit's calendar and threshold (`Unit.due_soon_hours`, inherited, else
+DOSSIER_DUE_SOON_HOURS); no other count depends on a calendar.
+A dossier's appointment is the one stored now: for a past `as_of`, an appointment moved by a pause
+that ended after `as_of` is read as moved.
 """
 
 from __future__ import annotations
@@ -48,23 +52,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.models import Unit
-from motcua.accounts.selectors import unit_calendar, unit_descendant_ids
+from motcua.accounts.selectors import unit_descendant_ids, unit_due_soon_hours
 from motcua.catalog.models import Field, Level
 from motcua.dossiers.models import Dossier, DossierEvent, PauseInterval
 from motcua.dossiers.states import Channel, State
 from motcua.reports.definitions import (
     FACT_FIELDS,
-    RESULT_KINDS,
     DossierFacts,
     Measure,
     Pause,
     facts_build,
     local_date,
-    net_working_minutes,
     period_measures,
 )
+from motcua.reports.processing_time import UnitCalendars, processing_minutes
 from motcua.reports.windows import window_explicit
-from motcua.workdays.arith import Calendar, CalendarError
+from motcua.workdays.arith import Calendar
 
 GROUP_BY = ("unit", "field", "procedure", "channel", "level")
 CHUNK = 2000  # rows fetched per round trip while streaming
@@ -144,6 +147,8 @@ class PeriodReport:
     group_by: str | None
     total: Figures
     rows: tuple[ReportRow, ...] = ()
+    source: str = "raw"  # "counters" or "raw" (ADR 0005)
+    source_note: str = ""  # why the raw rows were read when the counters were not asked against
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data: the total's figures at the top level, then the rows."""
@@ -154,8 +159,11 @@ class PeriodReport:
             "date_to": self.window.date_to.isoformat(),
             "window_start": _iso(self.window.start),
             "as_of": _iso(self.window.end),
+            "source": self.source,
             **asdict(self.total),
         }
+        if self.source_note:
+            data["source_note"] = self.source_note
         if self.group_by:
             data["group_by"] = self.group_by
             data["rows"] = [{"key": row.key, "label": row.label, **asdict(row.figures)} for row in self.rows]
@@ -204,23 +212,31 @@ def _rate(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 2)
 
 
-def _spread(values: list[float]) -> tuple[float | None, float | None]:
-    if not values:
-        return None, None
-    return round(statistics.fmean(values), 2), round(statistics.median(values), 2)
+def _in_units(minutes: float | None, per_unit: int | None) -> float | None:
+    return None if minutes is None or not per_unit else round(minutes / per_unit, 2)
 
 
 def figures_from(
-    counts: Mapping[str, int], *, minutes: Sequence[int] = (), minutes_per_day: int | None = None
+    counts: Mapping[str, int],
+    *,
+    minutes: Sequence[int] = (),
+    minutes_per_day: int | None = None,
+    minutes_sum: int | None = None,
+    minutes_count: int | None = None,
 ) -> Figures:
     """Return the figures of per-measure counts: the counts, rates, processing times and reconciliation gaps.
 
-    `minutes` are the net office minutes of the dossiers resolved with a result (ST-13). Reports
-    read from counters later call this too, so rates and gaps are computed one way only.
+    `minutes` are the net office minutes of each dossier resolved with a result (ST-13), giving the
+    mean and the median. A report read from counters passes their sum and count instead: the same
+    mean, and no median (ADR 0005). Rates and gaps are computed here only, whatever the source.
     """
     c = {measure.value: counts.get(measure.value, 0) for measure in Measure}
-    avg_hours, median_hours = _spread([m / 60 for m in minutes])
-    avg_days, median_days = _spread([m / minutes_per_day for m in minutes] if minutes_per_day else [])
+    total = sum(minutes) if minutes_sum is None else minutes_sum
+    count = len(minutes) if minutes_count is None else minutes_count
+    mean = total / count if count else None
+    median = statistics.median(minutes) if minutes else None
+    avg_hours, median_hours = _in_units(mean, 60), _in_units(median, 60)
+    avg_days, median_days = _in_units(mean, minutes_per_day), _in_units(median, minutes_per_day)
     return Figures(
         **c,
         online_rate=_rate(c["received_online"], c["received"]),
@@ -242,6 +258,7 @@ def figures_from(
 _ROW_FIELDS = (
     *FACT_FIELDS,
     "id",
+    "procedure_version_id",
     "apology__approved_at",
     "procedure_version__procedure__code",
     "procedure_version__name",
@@ -284,9 +301,10 @@ class _Follower:
         return rows
 
 
-def _stream(unit_ids: Iterable[int], window: ReportWindow) -> Iterator[tuple[DossierFacts, dict[str, Any]]]:
-    """Yield the facts of every dossier in scope with its row (group keys), in three queries."""
-    scope = _scope(unit_ids, window)
+def facts_stream(
+    scope: QuerySet[Dossier], *, extra: Sequence[str] = ()
+) -> Iterator[tuple[DossierFacts, dict[str, Any]]]:
+    """Yield the facts of every dossier of `scope` in id order with its row (group keys, `extra`), in three queries."""
     ids = scope.values("pk")
     pauses = _Follower(
         PauseInterval.objects.filter(dossier__in=ids)
@@ -302,7 +320,7 @@ def _stream(unit_ids: Iterable[int], window: ReportWindow) -> Iterator[tuple[Dos
         .values("dossier_id", "at")
         .iterator(chunk_size=CHUNK)
     )
-    for row in scope.order_by("id").values(*_ROW_FIELDS).iterator(chunk_size=CHUNK):
+    for row in scope.order_by("id").values(*_ROW_FIELDS, *extra).iterator(chunk_size=CHUNK):
         withdrawal = withdrawals.take(row["id"])
         stored = [Pause(p["started_at"], p["ended_at"], p["kind"], p["counts_clock"]) for p in pauses.take(row["id"])]
         facts = facts_build(
@@ -317,7 +335,7 @@ def _stream(unit_ids: Iterable[int], window: ReportWindow) -> Iterator[tuple[Dos
 # --- grouping ---------------------------------------------------------------------------------
 
 
-class _Grouping:
+class ReportGrouping:
     """The key and label of each group of a `group_by`; a unit groups by the child it rolls up to."""
 
     def __init__(self, group_by: str | None, unit: Unit, unit_ids: set[int]) -> None:
@@ -383,34 +401,40 @@ class _Grouping:
 
 
 @dataclass
-class _Run:
-    """What one report computation shares: the window, the units in scope, the calendar and the grouping."""
+class ReportRun:
+    """What one report computation shares: the window, the units in scope, the calendars and the grouping."""
 
     unit: Unit
     window: ReportWindow
     unit_ids: set[int]
-    calendar: Calendar | None
-    grouping: _Grouping
+    calendar: Calendar | None  # the report unit's: about-to-be-late (ST-5) and the length of an office day
+    grouping: ReportGrouping
     threshold_hours: float
+    calendars: UnitCalendars  # each dossier's processing time is measured with its own unit's (ST-13)
+
+    @property
+    def minutes_per_day(self) -> int | None:
+        """Return the office minutes of one day of the report unit's calendar (processing time in days)."""
+        return self.calendar.hours.minutes_per_day if self.calendar else None
 
     @classmethod
-    def prepare(cls, *, unit: Unit, window: ReportWindow, group_by: str | None) -> _Run:
+    def prepare(cls, *, unit: Unit, window: ReportWindow, group_by: str | None) -> ReportRun:
         if group_by is not None and group_by not in GROUP_BY:
             raise ReportError(
                 f"Không nhóm được theo “{group_by}”, chọn một trong {', '.join(GROUP_BY)} / unknown group_by"
             )
         unit_ids = unit_descendant_ids([unit.pk])
-        try:
-            calendar: Calendar | None = unit_calendar(unit, on=local_date(window.end))
-        except CalendarError:
-            calendar = None  # no published calendar: about-to-be-late in wall-clock hours, no processing times
-        threshold = float(getattr(settings, "DOSSIER_DUE_SOON_HOURS", 8))
-        return cls(unit, window, unit_ids, calendar, _Grouping(group_by, unit, unit_ids), threshold)
+        calendars = UnitCalendars()
+        # None without a published calendar: about-to-be-late in wall-clock hours, no processing times
+        calendar = calendars.calendar(unit.pk, local_date(window.end))
+        threshold = unit_due_soon_hours(unit, default_hours=settings.DOSSIER_DUE_SOON_HOURS)
+        grouping = ReportGrouping(group_by, unit, unit_ids)
+        return cls(unit, window, unit_ids, calendar, grouping, threshold, calendars)
 
     def classified(self) -> Iterator[tuple[DossierFacts, str, frozenset[Measure]]]:
         """Yield each dossier the window counts, with its group key and its measures."""
         start, end = self.window.start, self.window.end
-        for facts, row in _stream(self.unit_ids, self.window):
+        for facts, row in facts_stream(_scope(self.unit_ids, self.window)):
             measures = period_measures(
                 facts, start=start, end=end, calendar=self.calendar, threshold_hours=self.threshold_hours
             )
@@ -419,37 +443,67 @@ class _Run:
 
     def processing_minutes(self, facts: DossierFacts, measures: frozenset[Measure]) -> int | None:
         """Return the net office minutes of a dossier resolved with a result in the window (ST-13), else None."""
-        if self.calendar is None or Measure.RESOLVED not in measures or facts.end_kind not in RESULT_KINDS:
-            return None
-        return net_working_minutes(facts, calendar=self.calendar)
+        return processing_minutes(facts, self.calendars) if Measure.RESOLVED in measures else None
+
+    def report(self, total: Figures, rows: Mapping[str, Figures], *, source: str, note: str = "") -> PeriodReport:
+        """Return the report of this run from the figures of the total and of each group."""
+        ordered: tuple[ReportRow, ...] = ()
+        if self.grouping.group_by is not None:
+            empty = figures_from({})
+            ordered = tuple(
+                ReportRow(key=key, label=label, figures=rows.get(key, empty))
+                for key, label in self.grouping.finish(rows)
+            )
+        return PeriodReport(
+            unit_code=self.unit.code,
+            unit_name=self.unit.name,
+            window=self.window,
+            group_by=self.grouping.group_by,
+            total=total,
+            rows=ordered,
+            source=source,
+            source_note=note,
+        )
+
+
+SOURCES = ("counters", "raw")
 
 
 def period_report(
-    *, unit: Unit, date_from: date, date_to: date, as_of: datetime | None = None, group_by: str | None = None
+    *,
+    unit: Unit,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None = None,
+    group_by: str | None = None,
+    source: str | None = None,
 ) -> PeriodReport:
-    """Return the period report of `unit` and its sub-tree from raw rows (see the module docstring)."""
+    """Return the period report of `unit` and its sub-tree, from the counters unless `source` is "raw".
+
+    The counters (`reports.counted`, ADR 0005) give the same figures as the raw rows except the
+    median processing time, which only the raw rows give; the report says which source it read.
+    """
+    if source is not None and source not in SOURCES:
+        raise ReportError(f"Không có nguồn số liệu “{source}”, chọn counters hoặc raw / unknown source")
     window = report_window(date_from=date_from, date_to=date_to, as_of=as_of)
-    run = _Run.prepare(unit=unit, window=window, group_by=group_by)
+    run = ReportRun.prepare(unit=unit, window=window, group_by=group_by)
+    if source == "raw":
+        return raw_report(run)
+    from motcua.reports.counted import counted_report  # it builds on this module
+
+    return counted_report(run)
+
+
+def raw_report(run: ReportRun, *, note: str = "") -> PeriodReport:
+    """Return the period report of a run computed from raw rows, every dossier classified by the definitions."""
     total, groups = _Tally(), defaultdict[str, _Tally](_Tally)
     for facts, key, measures in run.classified():
         minutes = run.processing_minutes(facts, measures)
         total.add(measures, minutes)
         groups[key].add(measures, minutes)
-    per_day = run.calendar.hours.minutes_per_day if run.calendar else None
-    rows: tuple[ReportRow, ...] = ()
-    if group_by is not None:
-        rows = tuple(
-            ReportRow(key=key, label=label, figures=_figures(groups[key], per_day))
-            for key, label in run.grouping.finish(groups)
-        )
-    return PeriodReport(
-        unit_code=unit.code,
-        unit_name=unit.name,
-        window=window,
-        group_by=group_by,
-        total=_figures(total, per_day),
-        rows=rows,
-    )
+    per_day = run.minutes_per_day
+    rows = {key: _figures(tally, per_day) for key, tally in groups.items()}
+    return run.report(_figures(total, per_day), rows, source="raw", note=note)
 
 
 def period_report_dossiers(
@@ -470,7 +524,7 @@ def period_report_dossiers(
     if group is not None and group_by is None:
         raise ReportError("Chọn một nhóm cần chọn cách nhóm / group needs group_by")
     window = report_window(date_from=date_from, date_to=date_to, as_of=as_of)
-    run = _Run.prepare(unit=unit, window=window, group_by=group_by)
+    run = ReportRun.prepare(unit=unit, window=window, group_by=group_by)
     codes = [
         facts.code
         for facts, key, measures in run.classified()

@@ -14,4 +14,9 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_dashboard, name="procedure_dashboard"),
     path("tre-han/", views.lateness, name="lateness"),
     path("tre-han/ho-so/", views.lateness_dossiers, name="lateness_dossiers"),
+    path("khoa-so/", views.period_list, name="periods"),
+    path("khoa-so/khoa/", views.period_close, name="period_close"),
+    path("khoa-so/dieu-chinh/", views.period_restate, name="period_restate"),
+    path("khoa-so/phien-ban/<int:pk>.json", views.period_snapshot_json, name="period_snapshot_json"),
+    path("khoa-so/<str:code>/<str:kind>/<str:start>/", views.period_detail, name="period_history"),
 ]

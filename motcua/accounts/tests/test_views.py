@@ -43,12 +43,15 @@ def test_home_shows_the_roles_of_the_user(client):
     assert "Trung tâm Phục vụ hành chính công" in html
 
 
-def test_home_redirects_anonymous_users_to_the_login_page(client):
-    # when
+def test_home_sends_anonymous_visitors_to_the_public_portal(client):
+    # when an anonymous visitor opens the site
     response = client.get("/")
-    # then
+    # then they reach the portal's home page, which offers the officers' login
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next=/"
+    assert response.url == reverse("portal:home")
+    portal = client.get(response.url).content.decode()
+    assert "Đăng nhập cán bộ" in portal
+    assert reverse("login") in portal
 
 
 def test_switch_unit_remembers_a_unit_of_the_user(client):

@@ -45,9 +45,12 @@ def test_officer_journey_through_the_catalog(live_server, browser_page, officer,
     page = browser_page
     user, centre, commune = officer
 
-    # given an anonymous visitor, when they open the site, then they land on the Vietnamese login page
+    # given an anonymous visitor, when they open the site, then they land on the public portal, and its
+    # officers' link leads to the Vietnamese login page
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(re.compile(r"/tai-khoan/dang-nhap/\?next=/$"))
+    expect(page).to_have_url(re.compile(r"/dich-vu-cong/$"))
+    page.get_by_role("link", name="Đăng nhập cán bộ").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/dang-nhap/$"))
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập hệ thống một cửa")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import IO
@@ -217,8 +218,9 @@ def ledger_xlsx_write(
         _header_block(sheet, unit_name=unit_name, form_number=form.number, basis=form.legal_basis, title=title)
         headings = [str(label) for _key, label, _width in LEDGER_COLUMNS]
         sheet.append([_cell(sheet, heading, bold=True, wrap=True, border=True) for heading in headings])
+        styles = _BodyStyles(sheet)
         for row in rows:
-            sheet.append([_value_cell(sheet, row, key) for key, _label, _width in LEDGER_COLUMNS])
+            sheet.append([styles.cell(sheet, _value(row, key)) for key, _label, _width in LEDGER_COLUMNS])
         workbook.save(target)  # inside the override: the note's lazy texts render in Vietnamese here
 
 
@@ -279,21 +281,35 @@ def _cell(
     return cell
 
 
-def _value_cell(sheet: WriteOnlyWorksheet, row: LedgerRow, key: str) -> WriteOnlyCell:
+class _BodyStyles:
+    """The two styles of the ledger's lines (text or number, date), each registered with the workbook once.
+
+    Assigning a font, alignment or border makes openpyxl hash the style objects: once per cell that
+    cost minutes for a year's ledger, so each cell gets a copy of a registered style array instead.
+    """
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        plain, dated = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
+        for cell in (plain, dated):
+            cell.font = Font(name="Times New Roman", size=11)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+        dated.number_format = "dd/mm/yyyy hh:mm"
+        self.plain, self.dated = plain._style, dated._style
+
+    def cell(self, sheet: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=_excel_value(value))
+        if isinstance(value, str):
+            cell.data_type = "s"  # text typed by applicants must never become a formula ("=…")
+        cell._style = copy(self.dated if isinstance(value, datetime) else self.plain)
+        return cell
+
+
+def _value(row: LedgerRow, key: str) -> object:
     value: object = getattr(row, key) if key else ""
     if isinstance(value, Promise):
-        value = str(value)
-    if key == "serial":
-        value = f"{row.serial}/{row.book}"
-    cell = WriteOnlyCell(sheet, value=_excel_value(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
-    cell.font = Font(name="Times New Roman", size=11)
-    cell.alignment = Alignment(vertical="top", wrap_text=True)
-    cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-    return cell
+        return str(value)
+    return f"{row.serial}/{row.book}" if key == "serial" else value
 
 
 def _excel_value(value: object) -> object:

@@ -6,12 +6,13 @@ import segno
 from django.conf import settings
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+LOOKUP_PATH = "/dich-vu-cong/tra-cuu/"  # the portal's lookup by secret (portal:lookup_secret)
 
 
 def lookup_url(lookup_secret: str) -> str:
     """Return the absolute public lookup address of the dossier with `lookup_secret`."""
     base = str(getattr(settings, "PUBLIC_URL", DEFAULT_PUBLIC_URL) or DEFAULT_PUBLIC_URL).rstrip("/")
-    return f"{base}/tra-cuu/{lookup_secret}/"
+    return f"{base}{LOOKUP_PATH}{lookup_secret}/"
 
 
 def qr_data_uri(url: str) -> str:

@@ -155,7 +155,11 @@ def record_entries(
     at: datetime,
     last: DossierEvent | Unknown | None = Unknown.READ,
 ) -> list[DossierEvent]:
-    """Append `entries` to the dossier's chain in order (one INSERT) and queue their notifications (one more)."""
+    """Append `entries` to the dossier's chain in order (one INSERT) and queue their notifications (one more).
+
+    Every transition passes here, so here the dossier is also marked for the next counters fill.
+    """
+    _mark_not_counted(dossier)
     if isinstance(last, Unknown):
         last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
     events: list[DossierEvent] = []
@@ -192,6 +196,18 @@ def record_entries(
     if messages:
         OutboxMessage.objects.bulk_create(messages)
     return events
+
+
+def _mark_not_counted(dossier: Dossier) -> None:
+    """Mark the dossier for the next statistics counters fill (reports.counters, ADR 0005).
+
+    The caller holds the row lock, so the loaded flag is current: a dossier already waiting costs
+    nothing, a counted one one UPDATE of its own row. The flag is also cleared on the instance, so a
+    full `save()` after this call writes it too.
+    """
+    if dossier.counted:
+        Dossier.objects.filter(pk=dossier.pk).update(counted=False)
+        dossier.counted = False
 
 
 def _recipients(dossier: Dossier) -> list[tuple[str, str]]:

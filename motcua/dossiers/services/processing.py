@@ -50,7 +50,7 @@ from motcua.dossiers.services.deadlines import (
     calendar_of,
     pause_explanation,
 )
-from motcua.dossiers.services.reception import Component, add_components
+from motcua.dossiers.services.reception import Component, add_components, components_data
 from motcua.dossiers.services.steps import (
     fallback_process_step,
     next_process_step,
@@ -386,7 +386,7 @@ def dossier_receive_supplement(
     data = _resume_clock(dossier, pause, at, restart=dossier.clock_rule == ClockRule.RESTART)
     dossier.state = State.IN_PROCESS
     dossier.save()
-    data["components"] = [item.name for item in components]
+    data.update(components_data(components))
     record(dossier, type="supplement_received", actor=actor, at=at, from_state=State.SUPPLEMENT_REQUESTED, data=data)
     return dossier
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Unit, User
 from motcua.catalog.models import ComponentForm, DocumentComponent, ProcedureVersion
-from motcua.dossiers.models import Dossier, DossierStep, ReceivedComponent
+from motcua.dossiers.models import Dossier, DossierFile, DossierStep, ReceivedComponent
 from motcua.dossiers.numbering import dossier_code_next
 from motcua.dossiers.rules import Applicant, applicant_errors, normalise_phone
 from motcua.dossiers.services.core import (
@@ -34,16 +35,24 @@ from motcua.dossiers.services.deadlines import appointment_for, time_limit_of
 from motcua.dossiers.states import RECEPTION_STATES, Channel, State
 from motcua.workdays.arith import TimeUnit
 
+if TYPE_CHECKING:  # uploads imports services.core: a run-time import here would be circular
+    from motcua.dossiers.uploads import StoredUpload
+
 
 @dataclass(frozen=True)
 class Component:
-    """A document handed in: a catalog component (or a free name), its form, quantity and file."""
+    """A document handed in: a catalog component (or a free name), its form, quantity and file.
+
+    `uploads` are files already checked and stored outside the web root (`dossiers.uploads`); each
+    becomes a `DossierFile` of the received component.
+    """
 
     name: str
     form: str = ComponentForm.ORIGINAL
     quantity: int = 1
     component: DocumentComponent | None = None
     file: UploadedFile | None = None
+    uploads: tuple[StoredUpload, ...] = ()
 
 
 def _check_applicant(applicant: Applicant) -> Applicant:
@@ -71,7 +80,7 @@ def add_components(dossier: Dossier, components: Sequence[Component], at: dateti
     check_components(components)
     if not components:
         return
-    ReceivedComponent.objects.bulk_create(
+    received = ReceivedComponent.objects.bulk_create(
         ReceivedComponent(
             dossier=dossier,
             component=item.component,
@@ -84,6 +93,35 @@ def add_components(dossier: Dossier, components: Sequence[Component], at: dateti
         )
         for item in components
     )
+    files = [
+        DossierFile(
+            dossier=dossier,
+            received=row,
+            original_name=upload.original_name,
+            storage_name=upload.storage_name,
+            kind=upload.kind,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_at=at,
+        )
+        for row, item in zip(received, components, strict=True)
+        for upload in item.uploads
+    ]
+    if files:
+        DossierFile.objects.bulk_create(files)
+
+
+def components_data(components: Sequence[Component]) -> dict[str, Any]:
+    """Return what an event records of the documents handed in: their names and any uploaded files."""
+    data: dict[str, Any] = {"components": [item.name for item in components]}
+    files = [
+        {"component": item.name, "name": upload.original_name, "size": upload.size, "sha256": upload.sha256}
+        for item in components
+        for upload in item.uploads
+    ]
+    if files:
+        data["files"] = files
+    return data
 
 
 def _new_dossier(
@@ -361,7 +399,7 @@ def dossier_resubmit(*, code: str, actor: User | None = None, components: Sequen
         actor=actor,
         at=at,
         from_state=State.RETURNED_FOR_COMPLETION,
-        data={"components": [item.name for item in components]},
+        data=components_data(components),
     )
     return dossier
 

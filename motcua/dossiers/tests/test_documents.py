@@ -256,7 +256,7 @@ def test_applicant_input_is_escaped(setup):
 def test_every_form_carries_a_qr_code_to_the_public_lookup(settings, dossier):
     # given the public address of the portal
     settings.PUBLIC_URL = "https://dichvucong.haiphong.gov.vn/"
-    url = f"https://dichvucong.haiphong.gov.vn/tra-cuu/{dossier.lookup_secret}/"
+    url = f"https://dichvucong.haiphong.gov.vn/dich-vu-cong/tra-cuu/{dossier.lookup_secret}/"
     assert lookup_url(dossier.lookup_secret) == url
     # when the receipt and the control slip are rendered
     for kind in (FormKind.RECEIPT, FormKind.CONTROL_SLIP):
@@ -267,7 +267,7 @@ def test_every_form_carries_a_qr_code_to_the_public_lookup(settings, dossier):
 
 def test_the_lookup_defaults_to_the_local_server(settings, dossier):
     del settings.PUBLIC_URL
-    assert lookup_url("abc") == "http://127.0.0.1:8000/tra-cuu/abc/"
+    assert lookup_url("abc") == "http://127.0.0.1:8000/dich-vu-cong/tra-cuu/abc/"
 
 
 def test_the_completion_request_lists_what_is_missing(setup, dossier):

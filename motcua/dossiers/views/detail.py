@@ -21,6 +21,7 @@ from motcua.dossiers.selectors import (
     DossierAccess,
     dossier_access,
     dossier_due_status,
+    dossier_files,
     dossier_get_for_user,
     dossier_steps,
     dossier_timeline,
@@ -91,6 +92,7 @@ def _render_detail(
             for s in steps
         ],
         "components": ReceivedComponent.objects.filter(dossier=dossier).order_by("id"),
+        "files": dossier_files(dossier),
         "pauses": PauseInterval.objects.filter(dossier=dossier).select_related("requested_by").order_by("started_at"),
         "apology": getattr(dossier, "apology", None),  # the reverse one-to-one raises an AttributeError
         "documents": [(kind, DOCUMENTS[kind]) for kind in documents_of(dossier, events)],

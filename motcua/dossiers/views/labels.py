@@ -35,6 +35,9 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "decided": _("Có kết quả giải quyết"),
     "delivered": _("Trả kết quả"),
     "imported": _("Nhập từ hệ thống cũ"),
+    "rating_recorded": _("Người dân đánh giá mức độ hài lòng"),
+    "rating_replaced": _("Người dân thay đổi đánh giá"),
+    "rating_follow_up_closed": _("Ghi nhận kết quả xử lý đánh giá không hài lòng"),
 }
 
 STATUS_LABELS: dict[str, str | Promise] = {

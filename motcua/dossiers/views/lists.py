@@ -149,7 +149,7 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ledger_download(request: AuthenticatedRequest) -> HttpResponse:
+def ledger_download(request: AuthenticatedRequest) -> HttpResponse | FileResponse:
     """Return the ledger of the working unit for a period as an .xlsx workbook, streamed from a temporary file."""
     from motcua.dossiers.documents.ledger import ledger_lines, ledger_xlsx_write
 

@@ -31,6 +31,7 @@ from motcua.dossiers.models import (
     PauseInterval,
     ReceivedComponent,
 )
+from motcua.reports.counters import counters_forget
 from motcua.reports.generation.plan import Draft, _day_drafts
 from motcua.reports.generation.replay import _Replay
 from motcua.reports.generation.world import (
@@ -354,6 +355,9 @@ def dossiers_generated_delete(*, year: int, unit_code: str | None = None, chunk:
     ids = _generated_ids(year, unit_code)
     codes: set[tuple[int, str]] = set()
     for start in range(0, len(ids), chunk):
-        codes |= _delete_chunk(ids[start : start + chunk])
+        part = ids[start : start + chunk]
+        with transaction.atomic():  # out of the counters and deleted together, or neither
+            counters_forget(part)  # first: a counted dossier cannot be deleted otherwise
+            codes |= _delete_chunk(part)
     _sequences_reset(codes)
     return len(ids)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Sum
 
 from motcua.accounts.models import Unit, UnitKind
 from motcua.accounts.selectors import unit_calendar
@@ -33,6 +34,7 @@ from motcua.reports.generation import (
     step_due_fast,
 )
 from motcua.reports.generation.replay import _iso, _step_data, _StepRow
+from motcua.reports.models import CounterBucket, DossierTally
 from motcua.workdays.arith import Calendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -373,6 +375,21 @@ def test_replacing_a_year_never_deletes_a_real_dossier(generated):
     assert real.events.count() == 2
     assert DossierCodeSequence.objects.get(unit=unit, day=day).last_value == len(values) + 1
     assert not DossierCodeSequence.objects.filter(day__year=DEFAULT_YEAR).exclude(unit=unit, day=day).exists()
+
+
+def test_replacing_a_counted_year_takes_it_out_of_the_counters(generated):
+    # given the generated year counted into the statistics counters
+    call_command("fill_counters", stdout=StringIO())
+    assert CounterBucket.objects.filter(grain="y", period__year=DEFAULT_YEAR).aggregate(n=Sum("received"))["n"] > 0
+    # when the generated dossiers of the year are deleted
+    deleted = dossiers_generated_delete(year=DEFAULT_YEAR)
+    # then nothing of them stays counted: only the dossiers that remain keep a tally
+    assert deleted == DEFAULT_COUNT
+    assert set(DossierTally.objects.values_list("dossier_id", flat=True)) <= set(
+        Dossier.objects.values_list("id", flat=True)
+    )
+    year = CounterBucket.objects.filter(grain="y", period__year=DEFAULT_YEAR)
+    assert year.aggregate(n=Sum("received"))["n"] in (0, None)
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.catalog.models import DocumentComponent, OnlineLevel
 from motcua.catalog.tests.factories import ProcedureVersionFactory
 from motcua.dossiers import services
+from motcua.dossiers.services import rating as services_rating
 from motcua.dossiers.tests.factories import APPLICANT, agency_setup
 from motcua.reports.index766 import (
     GROUPS,
@@ -274,8 +275,6 @@ def test_indicators_without_a_data_source_are_na_with_their_reason(history):
         assert scores[code].status == Status.NO_DATA, code
         assert scores[code].points == 0 and scores[code].value is None
         assert str(scores[code].reason)
-    assert "issue 5" in str(scores["5.4"].reason)
-    assert scores["5.4"].status == Status.NO_DATA
 
 
 def test_total_groups_and_band_of_the_scenario(history):
@@ -285,7 +284,7 @@ def test_total_groups_and_band_of_the_scenario(history):
     data = result.as_dict()
     # then the total is the sum of the scored points, exactly, and the groups add up to it
     scores = by_code(result)
-    expected = sum(scores[c].points for c in ("1.3", "2.1", "3.x", "3.1", "3.3", "4.1", "4.2"))
+    expected = sum(scores[c].points for c in ("1.3", "2.1", "3.x", "3.1", "3.3", "4.1", "4.2", "5.4"))
     assert result.total == expected
     assert data["total"] == round(float(expected), 2)
     assert sum(result.group_points(group.code) for group in GROUPS) == result.total
@@ -303,7 +302,7 @@ def test_every_measured_indicator_links_to_its_dossiers_or_procedures(history):
     names = {code: name for name, code in codes.items()}
     scores = by_code(read(setup))
     # the lists have exactly as many codes as the numerator and denominator
-    for code in ("1.3", "2.1", "3.x", "3.1", "3.2", "3.3", "4.1", "4.2"):
+    for code in ("1.3", "2.1", "3.x", "3.1", "3.2", "3.3", "4.1", "4.2", "5.4"):
         for part in ("numerator", "denominator"):
             found = items(setup, code, part)
             assert len(found.codes) == getattr(scores[code], part), (code, part)
@@ -334,11 +333,12 @@ def test_an_empty_unit_is_na_everywhere_and_scores_zero(published_calendar, sett
         assert scores[code].status == Status.NOT_APPLICABLE, code
         assert scores[code].points == 0
     # and N/A scores the maximum where configured so
-    settings.INDEX766_NA_SCORING = {"2.1": "full", "5.4": "full"}
+    settings.INDEX766_NA_SCORING = {"2.1": "full", "5.4": "full", "5.2": "full"}
     scores = by_code(read({"province": setup["center"]}))
     assert scores["2.1"].points == 20
+    assert scores["5.4"].points == 6
     # but an indicator without a data source always scores 0
-    assert scores["5.4"].points == 0
+    assert scores["5.2"].points == 0
 
 
 def test_a_target_for_2_1_changes_its_conversion(history, settings):
@@ -371,3 +371,69 @@ def test_the_index_reads_every_figure_at_one_instant(history):
     assert result.window.end == datetime(2025, 3, 20, 12, 0, tzinfo=VIETNAM)
     assert isinstance(result.as_dict()["as_of"], str)
     assert by_code(result)["3.3"].denominator < 9
+
+
+# --- 5.4: satisfaction with procedure handling, from the per-dossier ratings (DOMAIN.md §5.13) -----
+
+
+def rate(code, level, day):
+    with at(day, 16):
+        return services_rating.dossier_rate(code=code, phone=APPLICANT.phone, overall=level)
+
+
+def test_without_ratings_5_4_is_the_on_time_share_of_the_handled_dossiers(history):
+    # given the scenario (11 handled, 9 of them on time) and no rating at all
+    setup, _codes = history
+    # when
+    scores = by_code(read(setup))
+    # then 5.4 = 100 % − late rate = 9 ÷ 11, below its 90 % target: 81.8 × 6 ÷ 90
+    assert (scores["5.4"].numerator, scores["5.4"].denominator) == (9, 11)
+    assert scores["5.4"].status == Status.OK
+    assert scores["5.4"].points == Fraction(900, 11) * 6 / 90
+    assert scores["5.4"].extra == {"late": 2, "disliked": 0, "feedback_counted": False}
+
+
+def test_a_dissatisfied_rating_lowers_5_4_and_a_late_dossier_counts_once(history):
+    # given d2 (on time) rated "không hài lòng", d3 (late) "rất không hài lòng", d1 "rất hài lòng", all by T
+    setup, codes = history
+    rate(codes["d2"], 2, 27)
+    rate(codes["d3"], 1, 27)
+    rate(codes["d1"], 5, 27)
+    # when
+    scores = by_code(read(setup))
+    # then 5.4 = 100 % − (2 late + 1 more disliked) ÷ 11: d3 is late and disliked but counted once
+    assert (scores["5.4"].numerator, scores["5.4"].denominator) == (8, 11)
+    assert scores["5.4"].extra["disliked"] == 2
+    # and the dossiers behind the numerator are the on-time ones without d2
+    numerator = items(setup, "5.4").codes
+    assert codes["d2"] not in numerator and codes["d1"] in numerator
+    assert len(numerator) == 8
+    assert len(items(setup, "5.4", "denominator").codes) == 11
+
+
+def test_a_rating_given_after_the_window_does_not_change_its_5_4(history):
+    # given d2 rated "không hài lòng" on 5/4/2025, after T (31/3 end of day)
+    setup, codes = history
+    with time_machine.travel(datetime(2025, 4, 5, 9, 0, tzinfo=VIETNAM), tick=False):
+        services_rating.dossier_rate(code=codes["d2"], phone=APPLICANT.phone, overall=1)
+    # when the window is read
+    scores = by_code(read(setup))
+    # then 5.4 is as without ratings
+    assert (scores["5.4"].numerator, scores["5.4"].denominator) == (9, 11)
+
+
+def test_the_three_level_mapping_decides_what_counts_as_dislike(history, settings):
+    # given a province that also shows "bình thường" (3) as "không hài lòng"
+    setup, codes = history
+    settings.RATING_THREE_LEVELS = {
+        5: "very_satisfied",
+        4: "satisfied",
+        3: "dissatisfied",
+        2: "dissatisfied",
+        1: "dissatisfied",
+    }
+    rate(codes["d2"], 3, 27)
+    # when
+    scores = by_code(read(setup))
+    # then d2 counts against 5.4
+    assert scores["5.4"].numerator == 8

@@ -21,7 +21,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +34,7 @@ from motcua.catalog.selectors import procedure_versions_of
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import Channel
 from motcua.dossiers.views.access import AuthenticatedRequest, forbidden, working_unit
+from motcua.reports.counters import counters_fill_state
 from motcua.reports.definitions import Measure
 from motcua.reports.exports import (
     COLUMNS,
@@ -55,8 +56,10 @@ from motcua.reports.forms import (
     period_defaults,
 )
 from motcua.reports.lateness import LatenessReport, late_dossiers_by_cause
+from motcua.reports.periods import ClosedReport, closed_live_differences, closed_report
 from motcua.reports.selectors import Figures, PeriodReport, ReportError, period_report
 from motcua.reports.selectors import period_report_dossiers as dossiers_behind
+from motcua.reports.views.closed import difference_lines, history_url
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -258,14 +261,23 @@ def _report_request(request: AuthenticatedRequest) -> HttpResponse | tuple[dict[
     if not form.is_valid():
         return context, None
     date_from, date_to = form.window()
+    asked = {"unit": unit, "date_from": date_from, "date_to": date_to, "as_of": form.cleaned_data["as_of"]}
     try:
-        result = period_report(
-            unit=unit, date_from=date_from, date_to=date_to, as_of=form.cleaned_data["as_of"], group_by=form.grouping()
-        )
+        # A closed period is served from its latest snapshot (issue 4 item 3); ?live=1 recomputes it too.
+        context["closed"] = closed = closed_report(**asked, group_by=form.grouping())
+        live: PeriodReport | None = None
+        if closed is None:
+            live = period_report(**asked, group_by=form.grouping(), source=_source_asked(request))
+        elif request.GET.get("live"):  # compared figure by figure with the snapshot, so read from the raw rows too
+            live = period_report(**asked, group_by=form.grouping(), source="raw")
     except ReportError as error:
         form.add_error(None, str(error))
         return context, None
-    return context, result
+    if closed is None:
+        return context, live
+    if live is not None:
+        context["live_differences"] = closed_live_differences(closed, live)
+    return context, closed.report(form.grouping())
 
 
 def _downloads(report: PeriodReport) -> dict[str, str]:
@@ -293,7 +305,37 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
             details=report_details(result),
             downloads=_downloads(result),
         )
+        if context.get("closed"):
+            context.update(_closed_context(request, context["closed"], context.get("live_differences")))
+        elif result.source == "counters":
+            context.update(_counters_context(request))
     return render(request, "reports/report.html", context)
+
+
+def _source_asked(request: AuthenticatedRequest) -> str | None:
+    """Return the source asked by ?source= ("raw" reads every dossier; anything else: the counters)."""
+    return "raw" if request.GET.get("source") == "raw" else None
+
+
+def _counters_context(request: AuthenticatedRequest) -> dict[str, Any]:
+    """Return when the counters were last filled, how many dossiers wait, and the link to the raw recount."""
+    query = request.GET.copy()
+    query["source"] = "raw"
+    return {"fill": counters_fill_state(), "raw_href": f"{reverse('reports:report')}?{query.urlencode()}"}
+
+
+def _closed_context(
+    request: AuthenticatedRequest, closed: ClosedReport, differences: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    """Return the mark of a closed period, its history link and the link to (or result of) the live recomputation."""
+    query = request.GET.copy()
+    query["live"] = "1"
+    return {
+        "closed_notice": closed.notice,
+        "closed_history": history_url(closed.snapshot),
+        "live_href": f"{reverse('reports:report')}?{query.urlencode()}",
+        "live_lines": difference_lines(differences) if differences is not None else None,
+    }
 
 
 def _download(request: AuthenticatedRequest, kind: str) -> HttpResponse:
@@ -304,10 +346,14 @@ def _download(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if result is None:
         context["message"] = _("Không lập được báo cáo với các lựa chọn này / invalid report request")
         return render(request, "reports/report.html", context, status=400)
+    with translation.override("vi"):  # the mark of a closed period is part of an official document
+        note = context["closed"].notice if context.get("closed") else ""
     if kind == "xlsx":
-        response = HttpResponse(period_report_xlsx(result), content_type=XLSX)
+        response = HttpResponse(period_report_xlsx(result, note=note), content_type=XLSX)
     else:
-        response = HttpResponse(period_report_pdf(result, unit=context["unit"]), content_type="application/pdf")
+        response = HttpResponse(
+            period_report_pdf(result, unit=context["unit"], note=note), content_type="application/pdf"
+        )
     name = f"bao-cao-{result.unit_code}-{result.window.date_from:%Y%m%d}-{result.window.date_to:%Y%m%d}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -9,7 +9,7 @@ real one). The same seed on the same database gives the same dossiers. Bad input
 
 from __future__ import annotations
 
-from argparse import ArgumentParser, ArgumentTypeError
+from argparse import ArgumentParser
 from datetime import datetime
 from typing import Any
 
@@ -17,32 +17,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.cli import positive_int
 from motcua.reports.generation import GenerationError, dossiers_generate, dossiers_generated_delete
 
 EXIT_BAD_INPUT = 2
 PROGRESS_SECONDS = 5.0  # at most one progress line this often
 
 
-def _positive(text: str) -> int:
-    """Return `text` as a whole number of at least 1, or let argparse report it (exit status 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ArgumentTypeError(_("“%(text)s” phải là số nguyên từ 1 trở lên / must be at least 1") % {"text": text})
-    return value
-
-
 class Command(BaseCommand):
     help = "Sinh hàng loạt hồ sơ mô phỏng có đủ lịch sử (cho trình diễn và đo hiệu năng)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--count", type=_positive, required=True, help="Số hồ sơ cần sinh")
+        parser.add_argument("--count", type=positive_int, required=True, help="Số hồ sơ cần sinh")
         parser.add_argument("--year", type=int, required=True, help="Năm nộp hồ sơ")
         parser.add_argument("--unit", default=None, help="Mã đơn vị: sinh tại các nơi tiếp nhận thuộc đơn vị này")
         parser.add_argument("--seed", type=int, default=None, help="Hạt giống ngẫu nhiên: cùng hạt giống, cùng dữ liệu")
-        parser.add_argument("--batch", type=_positive, default=2000, help="Số hồ sơ mỗi lô, mỗi lô một giao dịch")
+        parser.add_argument("--batch", type=positive_int, default=2000, help="Số hồ sơ mỗi lô, mỗi lô một giao dịch")
         parser.add_argument(
             "--until", default=None, help="Lịch sử dừng tại thời điểm này (mặc định: hết năm, hoặc bây giờ)"
         )
