@@ -64,7 +64,13 @@ def identify_by_sms(page, world):
 
 
 def no_horizontal_scroll(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")  # measure with the final fonts, not the fallback
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)"
+        ".slice(0, 5).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
 
 
 def submit_online(page, live_server, world, width) -> str:
