@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from motcua.accounts.models import Unit
-from motcua.accounts.selectors import user_can_see_unit, visible_unit_ids
-from motcua.api.auth import request_user
+from motcua.accounts.selectors import visible_unit_ids
+from motcua.api.auth import request_user, visible_unit
 from motcua.api.errors import ApiError
 from motcua.api.schemas import ErrorOut
 from motcua.api.schemas_periods import (
@@ -32,16 +31,6 @@ from motcua.reports.periods import period_history, period_of, snapshot_data, sna
 router = Router(tags=["reports"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _unit(request: HttpRequest, code: str) -> Unit:
-    """Return the unit `code` if the caller may see it: 404 when unknown, 403 outside the caller's units."""
-    unit = Unit.objects.filter(code=code.strip()).first()
-    if unit is None:
-        raise Http404(_("Mã đơn vị không tồn tại / unknown unit code"))
-    if not user_can_see_unit(request_user(request), unit):
-        raise PermissionDenied(_("Đơn vị nằm ngoài phạm vi của bạn / the unit is outside your units"))
-    return unit
 
 
 def _out(snapshot: PeriodSnapshot) -> dict[str, Any]:
@@ -90,7 +79,7 @@ def _detail(snapshot: PeriodSnapshot) -> dict[str, Any]:
 @paginate(PageNumberPagination, page_size=100)
 def reports_periods(request: HttpRequest, filters: Query[PeriodListFilter]) -> list[dict[str, Any]]:
     """List the closed periods of a unit, latest first, each as its current version."""
-    unit = _unit(request, filters.unit)
+    unit = visible_unit(request, filters.unit)
     chosen = PeriodSnapshot.objects.filter(unit=unit).select_related("unit", "created_by")
     if filters.kind:
         chosen = chosen.filter(kind=filters.kind)
@@ -126,7 +115,7 @@ def _refused(error: snapshots.PeriodError) -> ApiError:
 )
 def reports_period_close(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, Any]]:
     """Close a period that is over: its report, read at its end, becomes version 1."""
-    unit = _unit(request, payload.unit)
+    unit = visible_unit(request, payload.unit)
     try:
         snapshot = snapshots.period_close(
             unit=unit, kind=payload.kind.value, start=payload.start, user=request_user(request)
@@ -143,7 +132,7 @@ def reports_period_close(request: HttpRequest, payload: PeriodIn) -> Status[dict
 )
 def reports_period_restate(request: HttpRequest, payload: PeriodRestateIn) -> Status[dict[str, Any]]:
     """Recompute a closed period and store version n + 1 with the reason and the differences (409 if unchanged)."""
-    unit = _unit(request, payload.unit)
+    unit = visible_unit(request, payload.unit)
     try:
         snapshot = snapshots.period_restate(
             unit=unit,

@@ -9,16 +9,12 @@ measure or indicator are 422.
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from motcua.accounts.models import Unit
-from motcua.accounts.selectors import user_can_see_unit
-from motcua.api.auth import request_user
+from motcua.api.auth import visible_unit
 from motcua.api.errors import ApiError
 from motcua.api.schemas import ErrorOut
 from motcua.api.schemas_reports import (
@@ -38,16 +34,6 @@ router = Router(tags=["reports"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _unit(request: HttpRequest, code: str) -> Unit:
-    """Return the unit `code` if the caller may see it: 404 when unknown, 403 outside the caller's units."""
-    unit = Unit.objects.filter(code=code.strip()).first()
-    if unit is None:
-        raise Http404(_("Mã đơn vị không tồn tại / unknown unit code"))
-    if not user_can_see_unit(request_user(request), unit):
-        raise PermissionDenied(_("Đơn vị nằm ngoài phạm vi của bạn / the unit is outside your units"))
-    return unit
-
-
 def _as_of(value: datetime | None) -> datetime | None:
     """Return the as-of instant, an instant without offset read in Vietnam time (as the CLI does)."""
     if value is None or timezone.is_aware(value):
@@ -58,7 +44,7 @@ def _as_of(value: datetime | None) -> datetime | None:
 def _window(request: HttpRequest, filters: PeriodFilter) -> dict[str, Any]:
     """Return the unit and window arguments of the report selectors."""
     return {
-        "unit": _unit(request, filters.unit),
+        "unit": visible_unit(request, filters.unit),
         "date_from": filters.date_from,
         "date_to": filters.date_to,
         "as_of": _as_of(filters.as_of),

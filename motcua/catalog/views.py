@@ -4,49 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from motcua.accounts.models import Unit
-from motcua.catalog.models import Field, Level, OnlineLevel, ProcedureVersion
+from motcua.catalog.forms import ProcedureFilterForm
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.rules import HOURS_PER_WORKING_DAY, limit_in_hours, quota_in_hours, steps_total_error
 from motcua.catalog.selectors import procedure_search_filtered, procedure_version_detail, procedure_versions_of
 
 PAGE_SIZE = 25
-
-
-class ProcedureFilterForm(forms.Form):
-    """The search box and filters of the catalog page (every field optional)."""
-
-    q = forms.CharField(label=gettext_lazy("Tìm thủ tục"), required=False, max_length=200)
-    field = forms.ModelChoiceField(
-        label=gettext_lazy("Lĩnh vực"), queryset=Field.objects.order_by("name"), required=False
-    )
-    level = forms.ChoiceField(label=gettext_lazy("Cấp thực hiện"), required=False)
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Cơ quan giải quyết"),
-        queryset=Unit.objects.filter(procedure_versions__isnull=False).distinct().order_by("name"),
-        to_field_name="code",
-        required=False,
-    )
-    online_level = forms.ChoiceField(label=gettext_lazy("Mức độ trực tuyến"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        everything = [("", _("Tất cả"))]
-        cast(forms.ChoiceField, self.fields["level"]).choices = everything + list(Level.choices)
-        cast(forms.ChoiceField, self.fields["online_level"]).choices = everything + list(OnlineLevel.choices)
-        cast("forms.ModelChoiceField[Field]", self.fields["field"]).empty_label = _("Tất cả")
-        cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).empty_label = _("Tất cả")
 
 
 @login_required

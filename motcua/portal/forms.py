@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.models import Unit
-from motcua.catalog.models import Field, Level, OnlineLevel
+from motcua.catalog.forms import ProcedureFilterForm
 from motcua.dossiers.models import RatingLevel
 from motcua.dossiers.rating_scale import criteria
 from motcua.dossiers.services.rating import COMMENT_MAX
@@ -22,8 +21,10 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
-class SearchForm(forms.Form):
-    """The search box and filters of the procedure search (every field optional)."""
+class SearchForm(ProcedureFilterForm):
+    """The portal's search box and filters: the catalog's, with words for citizens (every field optional)."""
+
+    field_order = ["q", "field", "unit", "level", "online_level"]
 
     q = forms.CharField(
         label=gettext_lazy("Tìm thủ tục (gõ có dấu hoặc không dấu, ví dụ: sổ đỏ, khai sinh)"),
@@ -31,25 +32,7 @@ class SearchForm(forms.Form):
         max_length=200,
         widget=SearchInput(attrs={"autocomplete": "off"}),
     )
-    field = forms.ModelChoiceField(
-        label=gettext_lazy("Lĩnh vực"), queryset=Field.objects.order_by("name"), required=False
-    )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Cơ quan giải quyết"),
-        queryset=Unit.objects.filter(procedure_versions__isnull=False).distinct().order_by("name"),
-        to_field_name="code",
-        required=False,
-    )
-    level = forms.ChoiceField(label=gettext_lazy("Cấp thực hiện"), required=False)
     online_level = forms.ChoiceField(label=gettext_lazy("Nộp trực tuyến"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        everything = [("", _("Tất cả"))]
-        cast(forms.ChoiceField, self.fields["level"]).choices = everything + list(Level.choices)
-        cast(forms.ChoiceField, self.fields["online_level"]).choices = everything + list(OnlineLevel.choices)
-        cast("forms.ModelChoiceField[Field]", self.fields["field"]).empty_label = _("Tất cả")
-        cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).empty_label = _("Tất cả")
 
 
 class LookupForm(forms.Form):

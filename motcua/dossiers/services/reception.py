@@ -131,11 +131,14 @@ def _new_dossier(
     reception_point: Unit,
     channel: Channel,
     applicant: Applicant,
+    components: Sequence[Component],
     subject: str,
     actor: User | None,
-    at: datetime,
 ) -> Dossier:
-    """Return the unsaved dossier of a submission at `at` (state 1), still without its code."""
+    """Check the applicant and components; return the unsaved dossier submitted now (state 1), without its code."""
+    applicant = _check_applicant(applicant)
+    check_components(components)
+    at = now()
     return Dossier(
         procedure_version=version,
         reception_point=reception_point,
@@ -176,19 +179,17 @@ def dossier_submit(
     actor: User | None = None,
 ) -> Dossier:
     """Register a dossier submitted online or by post (state 1); its code is issued now (CODE-3)."""
-    applicant = _check_applicant(applicant)
-    check_components(components)
-    at = now()
     dossier = _new_dossier(
         version=version,
         receiving_unit=receiving_unit,
         reception_point=reception_point,
         channel=channel,
         applicant=applicant,
+        components=components,
         subject=subject,
         actor=actor,
-        at=at,
     )
+    at = dossier.submitted_at
     with transaction.atomic():
         _take_code(dossier, at)
         dossier.save(force_insert=True)
@@ -322,19 +323,17 @@ def _register_and_accept(
     transaction; the transaction then takes the code and runs five INSERTs, so the daily sequence
     row, locked from the code to the commit, is held as briefly as gap-free numbering allows.
     """
-    applicant = _check_applicant(applicant)
-    check_components(components)
-    at = now()
     dossier = _new_dossier(
         version=version,
         receiving_unit=receiving_unit,
         reception_point=reception_point,
         channel=channel,
         applicant=applicant,
+        components=components,
         subject=subject,
         actor=actor,
-        at=at,
     )
+    at = dossier.submitted_at
     _accept(dossier, version=version, at=at)
     step = _reception_step(dossier, actor=actor, at=at)
     submitted = Entry(type="submitted", from_state="", to_state=State.SUBMITTED, data={"channel": int(channel)})

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
@@ -60,6 +61,8 @@ from motcua.reports.periods import ClosedReport, closed_live_differences, closed
 from motcua.reports.selectors import Figures, PeriodReport, ReportError, period_report
 from motcua.reports.selectors import period_report_dossiers as dossiers_behind
 from motcua.reports.views.closed import difference_lines, history_url
+
+DrillForm = TypeVar("DrillForm", DrilldownForm, LatenessDrilldownForm)
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -403,6 +406,22 @@ def dossier_page(request: AuthenticatedRequest, codes: list[str]) -> tuple[Any, 
     return page, [by_code[code] for code in page.object_list if code in by_code]
 
 
+def _drilldown(request: AuthenticatedRequest, form_class: type[DrillForm]) -> tuple[DrillForm, Unit] | HttpResponse:
+    """Return the valid drill-down form and the chosen unit, or the page refusing them (403, or 400)."""
+    units = user_units(request)
+    form = form_class(request.GET, units=units.choices)
+    unit = unit_chosen(request, units, request.GET.get("unit") or None)
+    if isinstance(unit, HttpResponse):
+        return unit
+    if not form.is_valid():
+        return _refused_list(request, form, unit)
+    return form, unit
+
+
+def _refused_list(request: AuthenticatedRequest, form: forms.Form, unit: Unit) -> HttpResponse:
+    return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+
+
 def _query_without_page(request: AuthenticatedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -413,13 +432,10 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
 @require_GET
 def report_dossiers(request: AuthenticatedRequest) -> HttpResponse:
     """List the dossiers behind one figure of the period report (25 a page), each linked to its page."""
-    units = user_units(request)
-    form = DrilldownForm(request.GET, units=units.choices)
-    unit = unit_chosen(request, units, request.GET.get("unit") or None)
-    if isinstance(unit, HttpResponse):
-        return unit
-    if not form.is_valid():
-        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    chosen = _drilldown(request, DrilldownForm)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    form, unit = chosen
     wanted = form.cleaned_data
     asked = {"unit": unit, "date_from": wanted["from"], "date_to": wanted["to"], "as_of": wanted["as_of"]}
     group_by, group = wanted["group_by"] or None, wanted["group"] or None
@@ -431,7 +447,7 @@ def report_dossiers(request: AuthenticatedRequest) -> HttpResponse:
         )
     except ReportError as error:
         form.add_error(None, str(error))
-        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+        return _refused_list(request, form, unit)
     page, dossiers = dossier_page(request, codes)
     context = {
         "form": form,
@@ -523,13 +539,10 @@ def _lateness_context(result: LatenessReport) -> dict[str, Any]:
 @require_GET
 def lateness_dossiers(request: AuthenticatedRequest) -> HttpResponse:
     """List the late dossiers of one responsible unit and cause (25 a page)."""
-    units = user_units(request)
-    form = LatenessDrilldownForm(request.GET, units=units.choices)
-    unit = unit_chosen(request, units, request.GET.get("unit") or None)
-    if isinstance(unit, HttpResponse):
-        return unit
-    if not form.is_valid():
-        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+    chosen = _drilldown(request, LatenessDrilldownForm)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    form, unit = chosen
     wanted = form.cleaned_data
     try:
         result = late_dossiers_by_cause(
@@ -537,7 +550,7 @@ def lateness_dossiers(request: AuthenticatedRequest) -> HttpResponse:
         )
     except ReportError as error:
         form.add_error(None, str(error))
-        return render(request, "reports/dossier_list.html", {"form": form, "unit": unit}, status=400)
+        return _refused_list(request, form, unit)
     codes = result.line_codes(responsible=wanted["responsible"], cause=wanted["cause"])
     if codes is None:
         raise Http404(_("Không có dòng này trong báo cáo / no such line"))
