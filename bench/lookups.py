@@ -15,14 +15,14 @@ and mode, N client threads with keep-alive `http.client` connections run for `--
 
 - trivial: `GET /bench/trivial/` (a two-byte HttpResponse): Django, its middleware and gunicorn alone;
 - qr secret: what a citizen does with the receipt's QR code: `GET /dich-vu-cong/tra-cuu/<secret>/`
-  (look-up, rate-limit check, session) and the redirect it answers, `GET /dich-vu-cong/tra-cuu/ho-so/<code>/`
-  (the status page), as a new visitor each time;
+  (rate-limit check, look-up, the status page and its proof cookie in one answer), a new visitor each time;
 - code + phone: the portal's form: `POST /dich-vu-cong/tra-cuu/` with the code and the phone (the
-  CSRF cookie and token fetched once per client) and the status page it redirects to, a new visitor each time;
+  CSRF cookie and token fetched once per client) and the status page it redirects to, with the proof
+  cookie it set, a new visitor each time;
 - api: `POST /api/v1/lookup` with the code and the phone (one request, JSON).
 
 The clients go round the dossiers, so every look-up succeeds and the rate limit (which counts failures)
-never refuses one. Each answer must be 200 (302 then 200 for the portal) and contain the dossier's code;
+never refuses one. Each answer must be 200 (302 then 200 for the form) and contain the dossier's code;
 anything else is an error. A look-up's latency covers all its requests. The client threads run on the
 same CPUs as gunicorn and PostgreSQL. It prints lookups/s, HTTP requests/s, p50/p99 and errors, the
 ratio to the trivial view and the load of the machine, and exits with status 1 on any error.
@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 LOOKUP = "/dich-vu-cong/tra-cuu/"
+PROOF_COOKIE = "motcua_tra_cuu"  # motcua.portal.views.lookup.PROOF_COOKIE
 RATIO_GOAL, P99_GOAL_MS = 0.5, 50.0  # issue 5, "Measure": half the trivial view's throughput, p99 < 50 ms at 16
 MODES = ("trivial", "qr secret", "code + phone", "api")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -270,14 +271,13 @@ class Client:
         return response.status, response, payload
 
     def status_page(self, response: http.client.HTTPResponse, status: int, code: str) -> None:
-        """Follow a look-up's redirect to the status page with its session cookie; check it shows `code`."""
+        """Follow a look-up's redirect to the status page with its proof cookie; check it shows `code`."""
         location = response.getheader("Location", "")
         if status != 302 or not location.endswith(f"/tra-cuu/ho-so/{code}/"):
             raise WrongAnswer(f"HTTP {status} to {location!r}, not the status page of {code}")
-        session = _cookie(response, "sessionid")
-        status, _response, page = self.send("GET", urllib.parse.urlsplit(location).path, headers={"Cookie": session})
-        if status != 200 or code.encode() not in page:
-            raise WrongAnswer(f"status page of {code}: HTTP {status}, {len(page)} bytes without the code")
+        proof = _cookie(response, PROOF_COOKIE)
+        status, _response, page = self.send("GET", urllib.parse.urlsplit(location).path, headers={"Cookie": proof})
+        _check_page(status, page, code)
 
     def csrf(self) -> str:
         """Fetch the lookup form once: its CSRF cookie and token."""
@@ -303,9 +303,15 @@ def trivial(client: Client, _target: Target) -> None:
         raise WrongAnswer(f"trivial view: HTTP {status}")
 
 
+def _check_page(status: int, page: bytes, code: str) -> None:
+    if status != 200 or code.encode() not in page:
+        raise WrongAnswer(f"status page of {code}: HTTP {status}, {len(page)} bytes without the code")
+
+
 def by_secret(client: Client, target: Target) -> None:
-    status, response, _body = client.send("GET", f"{LOOKUP}{target.secret}/")
-    client.status_page(response, status, target.code)
+    status, response, page = client.send("GET", f"{LOOKUP}{target.secret}/")
+    _check_page(status, page, target.code)
+    _cookie(response, PROOF_COOKIE)  # the page's links (rating, letters) need it
 
 
 def by_code_and_phone(client: Client, target: Target) -> None:

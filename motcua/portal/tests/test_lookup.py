@@ -14,6 +14,7 @@ from motcua.dossiers.lookup import LookupRefused, LookupThrottled
 from motcua.dossiers.rules import Applicant
 from motcua.dossiers.tests.factories import APPLICANT
 from motcua.portal.tests.conftest import look_up
+from motcua.portal.views.lookup import PROOF_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +91,10 @@ def test_the_qr_secret_opens_the_dossier_and_a_wrong_secret_is_404(client, proce
     path = lookup_url(processing.lookup_secret).removeprefix("http://127.0.0.1:8000")
     # when
     response = client.get(path)
-    # then the visitor reaches the status page
-    assert response.status_code == 302 and response.url.endswith(f"/ho-so/{processing.code}/")
-    assert client.get(response.url).status_code == 200
+    # then the visitor sees the status page at once, and its other pages open from there
+    assert response.status_code == 200 and processing.code in response.content.decode()
+    assert "Hồ sơ đang được giải quyết" in response.content.decode()
+    assert client.get(f"/dich-vu-cong/tra-cuu/ho-so/{processing.code}/").status_code == 200
     # and a forged secret is refused like a wrong phone
     assert Client().get("/dich-vu-cong/tra-cuu/" + "x" * 43 + "/").status_code == 404
 
@@ -119,6 +121,24 @@ def test_one_applicant_never_sees_another_applicants_dossier(client, setup, proc
     assert look_up(client, other.code).status_code == 200
 
 
+def test_the_proof_is_a_signed_cookie_that_expires_and_cannot_be_forged(client, processing):
+    # given a look-up at 09:00 (nothing is written to the session)
+    with time_machine.travel("2025-04-01 09:00 +07:00", tick=False):
+        look_up(client, processing.code)
+        cookie = client.cookies[PROOF_COOKIE]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) == 30 * 60
+        assert processing.code in cookie.value and not client.session.keys()
+        assert client.get(f"/dich-vu-cong/tra-cuu/ho-so/{processing.code}/").status_code == 200
+    # when someone writes another code into the cookie, its signature no longer matches
+    forged = Client()
+    forged.cookies[PROOF_COOKIE] = cookie.value.replace(processing.code, "000.10.50.H31-250303-0002")
+    with time_machine.travel("2025-04-01 09:05 +07:00", tick=False):
+        assert forged.get("/dich-vu-cong/tra-cuu/ho-so/000.10.50.H31-250303-0002/").status_code == 404
+    # and the real cookie, replayed after 30 minutes, no longer opens the dossier
+    with time_machine.travel("2025-04-01 09:31 +07:00", tick=False):
+        assert client.get(f"/dich-vu-cong/tra-cuu/ho-so/{processing.code}/").status_code == 404
+
+
 def test_forgetting_closes_the_dossier_on_a_shared_computer(client, processing):
     look_up(client, processing.code)
     # when
@@ -128,16 +148,18 @@ def test_forgetting_closes_the_dossier_on_a_shared_computer(client, processing):
 
 
 def test_a_lookup_and_its_status_page_take_a_bounded_number_of_queries(client, processing):
-    # when the lookup is posted
+    # when the lookup is posted, the status page opened, and the QR address opened by a new visitor
     with CaptureQueriesContext(connection) as lookup_queries:
         look_up(client, processing.code)
     with CaptureQueriesContext(connection) as page_queries:
         response = client.get(f"/dich-vu-cong/tra-cuu/ho-so/{processing.code}/")
-    # then both stay small whatever the dossier's history: rate limit, dossier, session (and its savepoints);
-    # then session, dossier, events
-    assert response.status_code == 200
-    assert len(lookup_queries) <= 7
-    assert len(page_queries) <= 4
+    with CaptureQueriesContext(connection) as qr_queries:
+        qr = Client().get(lookup_url(processing.lookup_secret).removeprefix("http://127.0.0.1:8000"))
+    # then each stays small whatever the dossier's history, and none writes: rate limit and dossier;
+    # dossier and events; rate limit, dossier and events
+    assert response.status_code == qr.status_code == 200
+    assert len(lookup_queries) == 2 and len(page_queries) == 2 and len(qr_queries) == 3
+    assert not [q for q in (*lookup_queries, *page_queries, *qr_queries) if not q["sql"].startswith("SELECT")]
 
 
 def test_empty_or_oversized_input_is_a_clear_400(client):

@@ -1,12 +1,15 @@
 """Status lookup, the dossier's public status page, its documents and the rating (no login).
 
 A visitor proves a dossier is theirs once, by code and phone or by the receipt's QR secret; the code
-is then remembered in their session (for 30 minutes when anonymous, so a shared kiosk forgets it), and
-the status, apology letter, electronic result and rating pages check that proof.
+is then remembered for 30 minutes (so a shared kiosk forgets it) in a signed, HTTP-only cookie, and the
+status, apology letter, electronic result and rating pages check that proof. The cookie, not the
+session, holds it: a lookup writes nothing to the database, and the QR address shows the status page
+at once (one request).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -30,21 +33,37 @@ from motcua.dossiers.services.rating import RATED_STATES, dossier_rate
 from motcua.portal.forms import LookupForm, RatingForm
 from motcua.portal.views.downloads import attachment
 
-SESSION_KEY = "portal_dossiers"
-REMEMBERED = 10  # dossiers one session may hold
-ANONYMOUS_SESSION_SECONDS = 30 * 60
+PROOF_COOKIE = "motcua_tra_cuu"  # the codes this browser proved, signed; read only by these views
+PROOF_SALT = "motcua.portal.lookup"
+PROOF_SEPARATOR = "|"  # a character cookies carry unquoted, never in a dossier code
+REMEMBERED = 10  # dossiers one browser may hold
+PROOF_SECONDS = 30 * 60
 
 
-def _remember(request: HttpRequest, dossier: Dossier) -> None:
-    codes = [code for code in request.session.get(SESSION_KEY, []) if code != dossier.code]
-    request.session[SESSION_KEY] = [*codes[-(REMEMBERED - 1) :], dossier.code]
-    if not request.user.is_authenticated:
-        request.session.set_expiry(ANONYMOUS_SESSION_SECONDS)
+def _proven_codes(request: HttpRequest) -> list[str]:
+    """Return the codes this browser proved in the last 30 minutes (none if the cookie is forged or old)."""
+    value = request.get_signed_cookie(PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_SECONDS)
+    return [code for code in value.split(PROOF_SEPARATOR) if code]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, dossier: Dossier) -> HttpResponse:
+    """Add `dossier` to the codes this browser proved, on `response`; return it."""
+    codes = [code for code in _proven_codes(request) if code != dossier.code]
+    response.set_signed_cookie(
+        PROOF_COOKIE,
+        PROOF_SEPARATOR.join([*codes[-(REMEMBERED - 1) :], dossier.code]),
+        salt=PROOF_SALT,
+        max_age=PROOF_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _proven(request: HttpRequest, code: str) -> Dossier:
-    """Return dossier `code` if this session looked it up; otherwise 404, the same for any code."""
-    dossier = dossier_for_status(code) if code in request.session.get(SESSION_KEY, []) else None
+    """Return dossier `code` if this browser looked it up; otherwise 404, the same for any code."""
+    dossier = dossier_for_status(code) if code in _proven_codes(request) else None
     if dossier is None:
         raise Http404(_("Vui lòng tra cứu hồ sơ trước / look the dossier up first"))
     return dossier
@@ -67,33 +86,35 @@ def lookup(request: HttpRequest) -> HttpResponse:
         )
     except LookupRefused as error:
         return _refused(request, form, error)
-    _remember(request, dossier)
-    return redirect("portal:status", code=dossier.code)
+    return _remember(request, redirect("portal:status", code=dossier.code), dossier)
 
 
 @require_GET
 def lookup_by_secret(request: HttpRequest, secret: str) -> HttpResponse:
-    """Open the status page of the dossier whose receipt QR code holds `secret`."""
+    """Show the status page of the dossier whose receipt QR code holds `secret`, and remember it."""
     try:
         dossier = dossier_lookup(client=lookup_client(request), secret=secret)
     except LookupRefused as error:
         return _refused(request, LookupForm(), error, status=404)
-    _remember(request, dossier)
-    return redirect("portal:status", code=dossier.code)
+    return _remember(request, _status_page(request, dossier), dossier)
 
 
 @require_POST
 def forget(request: HttpRequest) -> HttpResponse:
-    """Forget the dossiers this session looked up (for a shared computer)."""
-    request.session.pop(SESSION_KEY, None)
+    """Forget the dossiers this browser looked up (for a shared computer)."""
     messages.success(request, _("Đã thoát khỏi hồ sơ. Thông tin không còn hiển thị trên máy này."))
-    return redirect("portal:lookup")
+    response = redirect("portal:lookup")
+    response.delete_cookie(PROOF_COOKIE, samesite="Lax")
+    return response
 
 
 @require_GET
 def status(request: HttpRequest, code: str) -> HttpResponse:
     """Show the dossier's state, history, appointment, requests, apology, result and rating in plain words."""
-    dossier = _proven(request, code)
+    return _status_page(request, _proven(request, code))
+
+
+def _status_page(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     view = dossier_public_status(dossier)
     rating = getattr(dossier, "rating", None)
     context = {
