@@ -5,12 +5,14 @@
 
 It migrates a fresh database, loads the demo province (`load_demo`), writes `--count` dossiers of
 `--year` with `manage.py generate_dossiers` (full histories through the same replay as the
-services), and on PostgreSQL can then multiply them to `--copies` times as many in SQL: each copy
-is the generated year moved by whole days (copy k by k days), with its pause intervals, apologies
-and withdrawal events, new ids, codes and lookup secrets. Generating ten million histories one by
-one would take hours on two cores; copying gives the same table sizes and a realistic spread over
-days in minutes. Copied events are not hash-chained (the copies exist only to be counted).
-Finally it fills the statistics counters. Each stage prints its time.
+services) and fills their counters with `--fill-workers` concurrent `fill_counters` runs. On
+PostgreSQL it can then multiply them to `--copies` times as many in SQL: each copy keeps the
+generated times, with new ids, codes and lookup secrets, its pause intervals, apologies, withdrawal
+events and counter tally, and the buckets are multiplied by the number of copies. Generating and
+counting ten million histories one by one would take hours on two cores; copying gives the table
+sizes in minutes, and the copies' counters are exactly what a fill would write (bench/reports.py and
+`manage.py recount` check them against every row). Copied events are not hash-chained (the copies
+exist only to be counted). Each stage prints its time.
 """
 
 from __future__ import annotations
@@ -54,27 +56,28 @@ def columns(cursor, table: str) -> list[str]:
 
 
 def replicate(url: str, copies: int) -> None:
-    """Add copies 1 … copies-1 of the generated dossiers in SQL (PostgreSQL only), one copy per transaction."""
+    """Add copies 1 … copies-1 of the generated and counted dossiers, with their counters, in SQL (PostgreSQL).
+
+    A copy keeps the generated year's times and has new ids, codes and lookup secrets, its pause
+    intervals, apologies and withdrawal events, and its tally (what the counters hold for it, which
+    depends only on those times). Since every copy adds exactly what its original added, the buckets
+    end multiplied by `copies`; bench/reports.py and `manage.py recount` check them against all the rows.
+    """
     import psycopg
 
     with psycopg.connect(url, autocommit=False) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0), count(*) FROM dossiers_dossier")
-        top, base = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE NOT counted), coalesce(max(id), 0), count(*) FROM dossiers_dossier"
+        )
+        waiting, top, base = cursor.fetchone()
+        if waiting:
+            sys.exit(f"{waiting} dossiers are not counted yet: run fill_counters before copying")
         offsets = {}
         for table in ("dossiers_pauseinterval", "dossiers_apology", "dossiers_dossierevent"):
             cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
             offsets[table] = cursor.fetchone()[0]
-        kinds = {
-            "dossiers_dossier": columns(cursor, "dossiers_dossier"),
-            "dossiers_pauseinterval": columns(cursor, "dossiers_pauseinterval"),
-            "dossiers_apology": columns(cursor, "dossiers_apology"),
-            "dossiers_dossierevent": columns(cursor, "dossiers_dossierevent"),
-        }
-        cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE data_type LIKE 'timestamp%%' "
-            "AND table_name LIKE 'dossiers_%%'"
-        )
-        moments = {(table, column) for table, column in cursor.fetchall()}
+        tables = (*offsets, "dossiers_dossier", "reports_dossiertally")
+        kinds = {table: columns(cursor, table) for table in tables}
         for k in range(1, copies):
             started = time.perf_counter()
             for table, where in (
@@ -82,12 +85,12 @@ def replicate(url: str, copies: int) -> None:
                 ("dossiers_pauseinterval", "TRUE"),
                 ("dossiers_apology", "TRUE"),
                 ("dossiers_dossierevent", "type = 'withdrawal_requested'"),
+                ("reports_dossiertally", "TRUE"),
             ):
-                limit = top if table == "dossiers_dossier" else offsets[table]
                 values = []
                 for column in kinds[table]:
                     if column == "id":
-                        values.append(f"id + {k} * {limit}")
+                        values.append(f"id + {k} * {top if table == 'dossiers_dossier' else offsets[table]}")
                     elif column == "dossier_id":
                         values.append(f"dossier_id + {k} * {top}")
                     elif column == "code":
@@ -98,10 +101,6 @@ def replicate(url: str, copies: int) -> None:
                         values.append(f"md5(hash || '{k}') || md5('{k}' || hash)")
                     elif column in ("step_id", "responsible_step_id", "event_id", "current_step_id"):
                         values.append("NULL")
-                    elif column == "counted":
-                        values.append("FALSE")
-                    elif (table, column) in moments:
-                        values.append(f"{column} + make_interval(days => {k})")
                     else:
                         values.append(column)
                 scope = "id <= %s" if table == "dossiers_dossier" else "dossier_id <= %s"
@@ -112,10 +111,35 @@ def replicate(url: str, copies: int) -> None:
                 )
             connection.commit()
             print(f"copy {k}: {base:,} dossiers in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        keys = {"id", "grain", "period", "unit_id", "procedure_version_id", "channel"}
+        counts = [column for column in columns(cursor, "reports_counterbucket") if column not in keys]
+        cursor.execute(f"UPDATE reports_counterbucket SET {', '.join(f'{c} = {c} * {copies}' for c in counts)}")
+        cursor.execute("UPDATE reports_counterfill SET sequence = sequence + 1")
         for table in ("dossiers_dossier", *offsets):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE")
         connection.commit()
+        connection.autocommit = True
+        cursor.execute("VACUUM ANALYZE")
+        print(f"buckets × {copies}, vacuum and analyze: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def fill(url: str, workers: int) -> None:
+    """Fill the counters with `workers` concurrent `fill_counters` processes (they share the work safely)."""
+    started = time.perf_counter()
+    env = {**os.environ, "DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench-only-not-secret"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "fill_counters"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(workers)
+    ]
+    for run in runs:
+        out, _ = run.communicate()
+        if run.returncode:
+            sys.exit(f"fill_counters failed:\n{out}")
+        print(f"fill_counters: {(out.strip().splitlines() or [''])[-1]}", flush=True)
+    print(f"fill_counters × {workers}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def main() -> None:
@@ -126,6 +150,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--copies", type=int, default=1, help="PostgreSQL: total copies of the generated year")
+    parser.add_argument("--fill-workers", type=int, default=2, help="concurrent fill_counters processes")
     parser.add_argument("--skip-generate", action="store_true", help="the database already holds the generated year")
     args = parser.parse_args()
     url = database_url(args)
@@ -148,11 +173,11 @@ def main() -> None:
             "-v",
             "0",
         )
+    if args.copies > 1 and args.db != "postgres":
+        sys.exit("--copies needs --db postgres")
+    fill(url, args.fill_workers if args.db == "postgres" else 1)  # SQLite writes one transaction at a time
     if args.copies > 1:
-        if args.db != "postgres":
-            sys.exit("--copies needs --db postgres")
         replicate(url, args.copies)
-    manage(url, "fill_counters")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ PROOF_SECONDS = 30 * 60
 
 def _proven_codes(request: HttpRequest) -> list[str]:
     """Return the codes this browser proved in the last 30 minutes (none if the cookie is forged or old)."""
-    value = request.get_signed_cookie(PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_SECONDS)
+    value = request.get_signed_cookie(PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_SECONDS) or ""
     return [code for code in value.split(PROOF_SEPARATOR) if code]
 
 
