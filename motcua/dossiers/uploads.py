@@ -5,6 +5,9 @@ Accepted: PDF (``%PDF-`` … ``%%EOF``), JPEG and PNG (signature, then Pillow re
 DOCX and XLSX (a ZIP whose ``[Content_Types].xml`` declares the Word document or Excel workbook main
 part — the macro-enabled .docm/.xlsm declare other types and are refused). Everything else, whatever
 its extension — HTML, scripts, ELF or PE executables — is refused.
+
+A process killed between writing a file and committing its DossierFile leaves the file behind;
+uploads_orphaned finds such files and `manage.py clean_uploads` removes them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -25,7 +28,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from motcua.dossiers.models import FileKind
+from motcua.dossiers.models import DossierFile, FileKind
 from motcua.dossiers.services.core import DossierError
 
 MIME_TYPES = {
@@ -54,6 +57,10 @@ ZIP_MAX_EXPANDED = 500 * 1024 * 1024  # refuses a "zip bomb" before anything is 
 CONTENT_TYPES_MAX = 1024 * 1024
 _OVERRIDE = re.compile(r"<Override\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\b(PartName|ContentType)\s*=\s*"([^"]*)"')
+# What upload_store writes: YYYY/MM/<32 hex>.<ext>; anything else under UPLOAD_ROOT is not ours to remove.
+_YEAR_DIR = re.compile(r"[0-9]{4}")
+_MONTH_DIR = re.compile(r"[0-9]{2}")
+_STORED_FILE = re.compile(r"[0-9a-f]{32}\.(?:" + "|".join(re.escape(ext) for ext in EXTENSIONS.values()) + ")")
 
 
 class UploadRefused(DossierError):
@@ -228,3 +235,41 @@ def uploads_delete(stored: Iterable[StoredUpload]) -> None:
     """Remove stored files whose dossier change did not happen (a refused or failed transaction)."""
     for item in stored:
         upload_path(item.storage_name).unlink(missing_ok=True)
+
+
+def _subdirectories(directory: Path, pattern: re.Pattern[str]) -> list[Path]:
+    """Return the real (not symlinked) subdirectories whose whole name matches `pattern`, sorted."""
+    with os.scandir(directory) as entries:
+        found = [
+            Path(entry.path)
+            for entry in entries
+            if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+        ]
+    return sorted(found)
+
+
+def uploads_orphaned(*, older_than: timedelta, now: datetime | None = None) -> list[Path]:
+    """Return the stored files under UPLOAD_ROOT that no DossierFile names, last modified before now - older_than.
+
+    Younger files may belong to a submission whose transaction has not committed yet. Only regular files
+    named as upload_store names them (YYYY/MM/<32 hex>.<ext>) are considered; symlinks and anything else are
+    left alone. The database is asked one month directory at a time, so memory stays bounded by a month.
+    """
+    root = Path(settings.UPLOAD_ROOT)
+    if not root.is_dir():
+        return []
+    cutoff = (now or timezone.now()).timestamp() - older_than.total_seconds()
+    orphans: list[Path] = []
+    for year in _subdirectories(root, _YEAR_DIR):
+        for month in _subdirectories(year, _MONTH_DIR):
+            prefix = f"{year.name}/{month.name}/"
+            known = set(
+                DossierFile.objects.filter(storage_name__startswith=prefix).values_list("storage_name", flat=True)
+            )
+            with os.scandir(month) as entries:
+                for entry in entries:
+                    if not _STORED_FILE.fullmatch(entry.name) or prefix + entry.name in known:
+                        continue
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        orphans.append(Path(entry.path))
+    return sorted(orphans)
