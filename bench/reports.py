@@ -205,6 +205,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-xlsx", action="store_true")
     parser.add_argument("--no-duckdb", action="store_true")
+    parser.add_argument("--no-recount", action="store_true", help="skip the raw recount (and its comparison)")
+    parser.add_argument("--parquet", help="keep the Parquet export in this file, and reuse it when it exists")
     parser.add_argument("--xlsx-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = f"sqlite:///{Path(args.path).resolve()}" if args.db == "sqlite" else f"{PG}/{args.name}"
@@ -237,18 +239,24 @@ def run(args: argparse.Namespace, url: str) -> None:
     lines.append(("counters, province total", min(seconds), statistics.median(seconds)))
     _grouped, grouped_seconds = timed(lambda: report("counters", "unit"), args.repeat)
     lines.append(("counters, grouped by unit", min(grouped_seconds), statistics.median(grouped_seconds)))
-    raw, raw_seconds = timed(lambda: report("raw"), 1)
-    lines.append(("raw recount, province total", raw_seconds[0], raw_seconds[0]))
-    ours, theirs = figures_of(counted), figures_of(raw)
-    differences = {
-        key: (ours[key], theirs.get(key)) for key in ours if ours[key] != theirs.get(key) and key not in RAW_ONLY
-    }
+    ours = figures_of(counted)
+    differences: dict[str, tuple[Any, Any]] = {}
+    if not args.no_recount:
+        raw, raw_seconds = timed(lambda: report("raw"), 1)
+        lines.append(("raw recount, province total", raw_seconds[0], raw_seconds[0]))
+        theirs = figures_of(raw)
+        differences = {
+            key: (ours[key], theirs.get(key)) for key in ours if ours[key] != theirs.get(key) and key not in RAW_ONLY
+        }
     if not args.no_duckdb:
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "facts.parquet"
-            started = time.perf_counter()
-            rows = parquet_export(root, path)
-            export_seconds = time.perf_counter() - started
+            path = Path(args.parquet or Path(folder) / "facts.parquet")
+            if path.exists():
+                rows, export_seconds = -1, 0.0
+            else:
+                started = time.perf_counter()
+                rows = parquet_export(root, path)
+                export_seconds = time.perf_counter() - started
             duck, duck_seconds = timed(lambda: duckdb_report(path, start, end), args.repeat)
             lines.append(("DuckDB scan of Parquet", min(duck_seconds), statistics.median(duck_seconds)))
             size = path.stat().st_size
@@ -261,11 +269,11 @@ def run(args: argparse.Namespace, url: str) -> None:
     print()
     print("figures (counters):", {key: ours[key] for key in sorted(ours)})
     if not args.no_duckdb:
-        print(
-            f"Parquet export: {rows:,} dossiers' facts, {size / 1e6:.1f} MB, {export_seconds:.1f} s (not timed above)"
-        )
+        made = f"{rows:,} dossiers' facts, {export_seconds:.1f} s" if rows >= 0 else f"reused {args.parquet}"
+        print(f"Parquet export: {made}, {size / 1e6:.1f} MB (not timed above)")
         print("DuckDB vs counters:", duck_differences or "identical")
-    print("counters vs recount:", differences or "identical")
+    if not args.no_recount:
+        print("counters vs recount:", differences or "identical")
     if not args.no_xlsx:
         rows_x, seconds_x, peak, size_x = xlsx_measure(url, args.year)
         print(f"xlsx ledger: {rows_x:,} rows, {size_x / 1e6:.1f} MB, {seconds_x:.1f} s, peak memory {peak:.0f} MB")
