@@ -35,10 +35,15 @@ def database_url(args: argparse.Namespace) -> str:
     return f"{PG}/{args.name}"
 
 
+def manage_env(url: str) -> dict[str, str]:
+    """Return the environment of a manage.py run against the bench database."""
+    return {**os.environ, "DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench-only-not-secret"}
+
+
 def manage(url: str, *command: str) -> None:
     """Run one manage.py command against the bench database, echoing its last line and its time."""
     started = time.perf_counter()
-    env = {**os.environ, "DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench-only-not-secret"}
+    env = manage_env(url)
     done = subprocess.run(
         [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -127,7 +132,7 @@ def replicate(url: str, copies: int) -> None:
 def fill(url: str, workers: int) -> None:
     """Fill the counters with `workers` concurrent `fill_counters` processes (they share the work safely)."""
     started = time.perf_counter()
-    env = {**os.environ, "DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench-only-not-secret"}
+    env = manage_env(url)
     runs = [
         subprocess.Popen(
             [sys.executable, "manage.py", "fill_counters"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
