@@ -54,6 +54,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.latency import percentile_ms  # noqa: E402
+
 GOAL = 200  # acceptances per second on PostgreSQL (issue 3, "Measure")
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 UNIT_CODE = "000.10.{:02d}.H31"  # service center number n receives as 000.10.nn.H31
@@ -93,10 +95,7 @@ class Run:
 
     def percentile(self, share: float) -> float:
         """Return the latency (ms) below which `share` of the operations finished."""
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        return percentile_ms(self.latencies, share)
 
 
 @dataclass

@@ -51,6 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.latency import percentile_ms  # noqa: E402
+
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 LOOKUP = "/dich-vu-cong/tra-cuu/"
 PROOF_COOKIE = "motcua_tra_cuu"  # motcua.portal.views.lookup.PROOF_COOKIE
@@ -96,10 +98,7 @@ class Run:
 
     def percentile(self, share: float) -> float:
         """Return the latency (ms) below which `share` of the look-ups finished."""
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        return percentile_ms(self.latencies, share)
 
 
 # --- database and data --------------------------------------------------------------------------
