@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Apology, Dossier, DossierEvent, PauseInterval, PauseKind
@@ -58,6 +58,7 @@ from motcua.workdays.arith import CalendarError
 
 EPOCH = date(1900, 1, 1)  # before any dossier: the first day of every stock's sum
 OPTIMISTIC_READS = 3
+RAW_CHUNK = 5000  # ids per read of raw rows (SQLite takes at most 32,766 parameters)
 _STOCK_MEASURES = {column: measure.value for column, measure, _test in STOCKS}
 _GROUP_COLUMN = {"unit": "unit_id", "procedure": "procedure_version_id", "field": "procedure_version_id"}
 _GROUP_COLUMN |= {"level": "procedure_version_id", "channel": "channel"}
@@ -248,7 +249,7 @@ def _due_soon(run: ReportRun, last: datetime | None) -> Q:
 def _about_to_be_late_counted(run: ReportRun, groups: _Groups, sums: _Sums, last: datetime) -> None:
     """Count the dossiers about to be late at T whose E is `processing_ended_at`, per group (one query).
 
-    The query reads the appointment index only; the units are kept in Python (see `_raw_scope`).
+    The query reads the appointment index only; the units are kept in Python (see `_raw_ids`).
     """
     at = run.window.end
     rows = Dossier.objects.filter(_pending_at(at), appointment_at__gte=at, appointment_at__lte=last)
@@ -297,19 +298,19 @@ def _later_that_day(run: ReportRun) -> list[Q]:
     ]
 
 
-def _raw_scope(run: ReportRun, *, aligned: bool, last: datetime | None) -> QuerySet[Dossier]:
-    """Return the dossiers read from raw rows: waiting to be counted, due soon, with an instant later that day.
+def _raw_ids(run: ReportRun, *, aligned: bool, last: datetime | None) -> list[int]:
+    """Return the ids of the dossiers read raw: waiting to be counted, due soon, with an instant later that day.
 
     One UNION of conditions that each use an index (the waiting dossiers' partial index, the
-    appointment's, the end's…), never an OR that would scan every dossier. No condition names the
-    report's units: a list of a province's units steers SQLite's planner to scan by unit, so rows of
-    other units are read too (a few) and left out by the callers, which check the unit of each.
+    appointment's, the end's…), never an OR that would scan every dossier, run once: the rows,
+    pauses and events are then read by id. No condition names the report's units: a list of a
+    province's units steers SQLite's planner to scan by unit, so rows of other units are read too (a
+    few) and left out by the callers, which check the unit of each.
     """
     parts = [Dossier.objects.filter(counted=False).order_by(), Dossier.objects.filter(_due_soon(run, last)).order_by()]
     if not aligned:
         parts += [Dossier.objects.filter(condition).order_by() for condition in _later_that_day(run)]
-    ids = parts[0].values("pk").union(*(part.values("pk") for part in parts[1:]))
-    return Dossier.objects.filter(pk__in=ids)
+    return list(parts[0].values_list("pk", flat=True).union(*(part.values_list("pk", flat=True) for part in parts[1:])))
 
 
 _RAW_FIELDS = ("counted", "tally__unit_id", "tally__procedure_version_id", "tally__channel", "tally__days")
@@ -353,8 +354,13 @@ def _read_at_instant(run: ReportRun, sums: _Sums, facts: DossierFacts, row: dict
 
 
 def _raw_part(run: ReportRun, groups: _Groups, sums: _Sums, *, plan: _Plan) -> None:
-    """Read the raw rows the counters cannot answer for, in one pass (three queries)."""
-    rows = list(facts_stream(_raw_scope(run, aligned=plan.aligned, last=plan.last), extra=_RAW_FIELDS))
+    """Read the raw rows the counters cannot answer for: their ids once, then three queries per chunk of ids."""
+    ids = sorted(_raw_ids(run, aligned=plan.aligned, last=plan.last))
+    rows = [
+        item
+        for start in range(0, len(ids), RAW_CHUNK)
+        for item in facts_stream(Dossier.objects.filter(pk__in=ids[start : start + RAW_CHUNK]), extra=_RAW_FIELDS)
+    ]
     groups.load_versions(
         version for _facts, row in rows for version in (row["procedure_version_id"], row["tally__procedure_version_id"])
     )

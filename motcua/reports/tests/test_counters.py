@@ -12,6 +12,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import APPLICANT, agency_setup
+from motcua.reports import counted as counted_module
 from motcua.reports.counted import segments
 from motcua.reports.counters import counters_fill, dossier_changes, end_of_day
 from motcua.reports.definitions import EndKind, Measure, Pause, period_measures
@@ -292,6 +293,20 @@ def test_a_partial_fill_still_gives_the_raw_recount(history):
         counters_fill(batch=2, limit=5)
     assert Dossier.objects.filter(counted=False).count() == Dossier.objects.count() - 5
     for group_by in (None, "unit", "procedure"):
+        counted, raw = both(setup, group_by=group_by)
+        assert comparable(counted) == comparable(raw), group_by
+
+
+def test_the_raw_part_read_in_chunks_of_ids_gives_the_raw_recount(history, monkeypatch):
+    # given a partial fill, so that many dossiers are read from raw rows, two ids per read
+    setup, _codes = history
+    with time_machine.travel(AFTER, tick=False):
+        counters_fill(batch=2, limit=3)
+    monkeypatch.setattr(counted_module, "RAW_CHUNK", 2)
+    waiting = Dossier.objects.filter(counted=False).count()
+    assert waiting > 4
+    # when the report is read from the counters, then it is still the raw recount
+    for group_by in (None, "unit"):
         counted, raw = both(setup, group_by=group_by)
         assert comparable(counted) == comparable(raw), group_by
 
