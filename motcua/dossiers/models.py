@@ -64,7 +64,7 @@ class Dossier(models.Model):
     time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=14, choices=TimeUnitChoice.choices, blank=True)
     clock_rule = models.CharField(_("khi bổ sung"), max_length=8, choices=ClockRule.choices, blank=True)
     clock_runs_awaiting_payment = models.BooleanField(default=True)
-    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True, db_index=True)
+    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     current_appointment_at = models.DateTimeField(_("ngày hẹn trả hiện tại"), null=True, blank=True, db_index=True)
     appointment_explanation = models.JSONField(_("giải thích ngày hẹn"), default=list, blank=True)
     processing_ended_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True, db_index=True)
@@ -105,6 +105,21 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "state"]),
             models.Index(fields=["state", "current_appointment_at"]),
             models.Index(fields=["accepted_at"]),
+            # The dossiers due in a range, with all that tells whether each was pending then and where it
+            # counts, so that "about to be late" is counted from the index alone (reports.counted).
+            models.Index(
+                fields=[
+                    "appointment_at",
+                    "accepted_at",
+                    "processing_ended_at",
+                    "state",
+                    "receiving_unit",
+                    "channel",
+                    "procedure_version",
+                    "id",
+                ],
+                name="dossier_appointment_covering",
+            ),
             models.Index(fields=["id"], condition=Q(counted=False), name="dossier_not_counted"),
             models.Index(fields=["delivered_at"], condition=Q(delivered_at__isnull=False), name="dossier_delivered_at"),
         ]
