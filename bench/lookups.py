@@ -14,6 +14,9 @@ settings and middleware, whose URL map adds `/bench/trivial/` to the project's. 
 and mode, N client threads with keep-alive `http.client` connections run for `--seconds`:
 
 - trivial: `GET /bench/trivial/` (a two-byte HttpResponse): Django, its middleware and gunicorn alone;
+- floor: `GET /bench/floor/<secret>/`: the rate-limit check and the dossier's row by its secret (two
+  indexed SELECTs) answered with a page-sized body and no page rendered: the most any status look-up could
+  reach here, since it must do both before showing anything;
 - qr secret: what a citizen does with the receipt's QR code: `GET /dich-vu-cong/tra-cuu/<secret>/`
   (rate-limit check, look-up, the status page and its proof cookie in one answer), a new visitor each time;
 - code + phone: the portal's form: `POST /dich-vu-cong/tra-cuu/` with the code and the phone (the
@@ -57,7 +60,7 @@ ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:
 LOOKUP = "/dich-vu-cong/tra-cuu/"
 PROOF_COOKIE = "motcua_tra_cuu"  # motcua.portal.views.lookup.PROOF_COOKIE
 RATIO_GOAL, P99_GOAL_MS = 0.5, 50.0  # issue 5, "Measure": half the trivial view's throughput, p99 < 50 ms at 16
-MODES = ("trivial", "qr secret", "code + phone", "api")
+MODES = ("trivial", "floor", "qr secret", "code + phone", "api")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Thị", "Văn", "Minh", "Đức", "Thu", "Quang", "Ngọc", "Hữu")
@@ -302,6 +305,12 @@ def trivial(client: Client, _target: Target) -> None:
         raise WrongAnswer(f"trivial view: HTTP {status}")
 
 
+def floor(client: Client, target: Target) -> None:
+    status, _response, body = client.send("GET", f"/bench/floor/{target.secret}/")
+    if status != 200 or not body.startswith(target.code.encode()):
+        raise WrongAnswer(f"floor view of {target.code}: HTTP {status}")
+
+
 def _check_page(status: int, page: bytes, code: str) -> None:
     if status != 200 or code.encode() not in page:
         raise WrongAnswer(f"status page of {code}: HTTP {status}, {len(page)} bytes without the code")
@@ -330,6 +339,7 @@ def by_api(client: Client, target: Target) -> None:
 
 WORK: dict[str, Callable[[Client, Target], None]] = {
     "trivial": trivial,
+    "floor": floor,
     "qr secret": by_secret,
     "code + phone": by_code_and_phone,
     "api": by_api,
