@@ -51,7 +51,7 @@ from motcua.reports.counters import (
     window_counts,
 )
 from motcua.reports.definitions import DossierFacts, Measure, counting_unit_id, local_date, period_measures
-from motcua.reports.models import FLOW_COLUMNS, CounterBucket, CounterFill, Grain
+from motcua.reports.models import FLOW_COLUMNS, CounterBucket, CounterFill, DossierTally, Grain
 from motcua.reports.processing_time import processing_minutes
 from motcua.reports.selectors import Figures, PeriodReport, ReportRun, facts_stream, figures_from
 from motcua.workdays.arith import CalendarError
@@ -240,10 +240,14 @@ def _pending_at(at: datetime) -> Q:
 
 
 def _due_soon(run: ReportRun, last: datetime | None) -> Q:
-    """Return the dossiers read raw for about-to-be-late: every candidate, or only the own-end states when counted."""
+    """Return the dossiers read raw for about-to-be-late: every candidate, or only the own-end states when counted.
+
+    With `last` known, no appointment after it is within the threshold (the calendar tells office
+    minutes up to the bound, and beyond it wall-clock hours are over the threshold too).
+    """
     at = run.window.end
-    soon = _pending_at(at) & Q(appointment_at__gte=at, appointment_at__lte=_due_soon_bound(at, run))
-    return soon if last is None else soon & Q(state__in=OWN_END_STATES)
+    due = Q(appointment_at__gte=at, appointment_at__lte=_due_soon_bound(at, run) if last is None else last)
+    return _pending_at(at) & due if last is None else _pending_at(at) & due & Q(state__in=OWN_END_STATES)
 
 
 def _about_to_be_late_counted(run: ReportRun, groups: _Groups, sums: _Sums, last: datetime) -> None:
@@ -313,15 +317,14 @@ def _raw_ids(run: ReportRun, *, aligned: bool, last: datetime | None) -> list[in
     return list(parts[0].values_list("pk", flat=True).union(*(part.values_list("pk", flat=True) for part in parts[1:])))
 
 
-_RAW_FIELDS = ("counted", "tally__unit_id", "tally__procedure_version_id", "tally__channel", "tally__days")
-
-
-def _correct(run: ReportRun, groups: _Groups, sums: _Sums, facts: DossierFacts, row: dict[str, Any]) -> None:
+def _correct(
+    run: ReportRun, groups: _Groups, sums: _Sums, facts: DossierFacts, row: dict[str, Any], tally: dict[str, Any] | None
+) -> None:
     """Add a waiting dossier's current contribution and take out what the counters hold for it (its tally)."""
     first, last = run.window.date_from, local_date(run.window.end)
-    if row["tally__unit_id"] in run.unit_ids:
-        stored = {date.fromisoformat(day): columns for day, columns in row["tally__days"].items()}
-        group = groups.key(row["tally__unit_id"], row["tally__procedure_version_id"], row["tally__channel"])
+    if tally is not None and tally["unit_id"] in run.unit_ids:
+        stored = {date.fromisoformat(day): columns for day, columns in tally["days"].items()}
+        group = groups.key(tally["unit_id"], tally["procedure_version_id"], tally["channel"])
         sums.add_days(group, stored, -1, first, last)
     if counting_unit_id(facts) in run.unit_ids:
         days = dossier_changes(facts, minutes=processing_minutes(facts, run.calendars))
@@ -353,20 +356,31 @@ def _read_at_instant(run: ReportRun, sums: _Sums, facts: DossierFacts, row: dict
         counts.subtract(window_counts(facts, start=start, end=day_end, minutes=minutes))
 
 
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + RAW_CHUNK] for start in range(0, len(ids), RAW_CHUNK)]
+
+
 def _raw_part(run: ReportRun, groups: _Groups, sums: _Sums, *, plan: _Plan) -> None:
-    """Read the raw rows the counters cannot answer for: their ids once, then three queries per chunk of ids."""
+    """Read the raw rows the counters cannot answer for: their ids once, then the rows by id, in chunks.
+
+    The tallies (what the counters hold) are read only for the dossiers waiting to be counted.
+    """
     ids = sorted(_raw_ids(run, aligned=plan.aligned, last=plan.last))
-    rows = [
-        item
-        for start in range(0, len(ids), RAW_CHUNK)
-        for item in facts_stream(Dossier.objects.filter(pk__in=ids[start : start + RAW_CHUNK]), extra=_RAW_FIELDS)
-    ]
+    rows = [item for chunk in _chunks(ids) for item in facts_stream(chunk, extra=("counted",))]
+    waiting = sorted(row["id"] for _facts, row in rows if not row["counted"])
+    fields = ("dossier_id", "unit_id", "procedure_version_id", "channel", "days")
+    tallies = {
+        tally["dossier_id"]: tally
+        for chunk in _chunks(waiting)
+        for tally in DossierTally.objects.filter(dossier_id__in=chunk).values(*fields)
+    }
     groups.load_versions(
-        version for _facts, row in rows for version in (row["procedure_version_id"], row["tally__procedure_version_id"])
+        [row["procedure_version_id"] for _facts, row in rows]
+        + [tally["procedure_version_id"] for tally in tallies.values()]
     )
     for facts, row in rows:
         if not row["counted"]:
-            _correct(run, groups, sums, facts, row)
+            _correct(run, groups, sums, facts, row, tallies.get(row["id"]))
         if counting_unit_id(facts) in run.unit_ids:
             _read_at_instant(run, sums, facts, row, plan=plan)
 

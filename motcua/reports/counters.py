@@ -317,7 +317,7 @@ def _recount(ids: list[int], calendars: UnitCalendars, changes: BucketChanges) -
     now = timezone.now()
     fresh: list[DossierTally] = []
     dropped: list[int] = []
-    for facts, row in facts_stream(Dossier.objects.filter(pk__in=ids)):
+    for facts, row in facts_stream(ids):
         key = CounterKey(counting_unit_id(facts), row["procedure_version_id"], facts.channel)
         days = dossier_changes(facts, minutes=processing_minutes(facts, calendars))
         old = stored.get(row["id"])
