@@ -1,8 +1,10 @@
-"""Deployment checks refuse dangerous production settings (DESIGN.md rule 16)."""
+"""Deployment checks refuse dangerous production settings (DESIGN.md rule 16); database connection settings."""
 
 from unittest import mock
 
+import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 
 from motcua.accounts.checks import check_production_settings
 
@@ -28,3 +30,11 @@ def test_debug_default_key_and_sqlite_with_workers_are_errors(settings, monkeypa
         errors = check_production_settings(None)
     # then each danger is reported
     assert ids(errors) == {"motcua.E001", "motcua.E002", "motcua.E003"}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT setting")
+def test_postgresql_connections_run_without_jit_compilation():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
