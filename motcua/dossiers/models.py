@@ -311,6 +311,14 @@ class DossierEvent(models.Model):
         verbose_name_plural = _("lịch sử hồ sơ")
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="event_seq_unique_per_dossier")]
+        # The statistics read the withdrawal request of each withdrawn dossier (reports.selectors.facts_stream)
+        indexes = [
+            models.Index(
+                fields=["dossier", "seq", "at"],
+                condition=Q(type="withdrawal_requested"),
+                name="event_withdrawal_request",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.type}"

@@ -313,9 +313,9 @@ def facts_stream(
     if isinstance(scope, QuerySet):
         rows, ids = scope, scope.values("pk")
         of_dossiers, of_withdrawn = Q(dossier__in=ids), Q(dossier__in=ids.filter(state__in=withdrawn_states))
-    else:
+    else:  # no join: each row's state is checked below
         rows, of_dossiers = Dossier.objects.filter(pk__in=scope), Q(dossier_id__in=scope)
-        of_withdrawn = of_dossiers & Q(dossier__state__in=withdrawn_states)
+        of_withdrawn = of_dossiers
     pauses = _Follower(
         PauseInterval.objects.filter(of_dossiers)
         .order_by("dossier_id", "started_at", "id")
@@ -329,7 +329,7 @@ def facts_stream(
         .iterator(chunk_size=CHUNK)
     )
     for row in rows.order_by("id").values(*_ROW_FIELDS, *extra).iterator(chunk_size=CHUNK):
-        withdrawal = withdrawals.take(row["id"])
+        withdrawal = withdrawals.take(row["id"]) if row["state"] in withdrawn_states else []
         stored = [Pause(p["started_at"], p["ended_at"], p["kind"], p["counts_clock"]) for p in pauses.take(row["id"])]
         facts = facts_build(
             row,
