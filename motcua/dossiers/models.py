@@ -113,6 +113,7 @@ class Dossier(models.Model):
                     "accepted_at",
                     "processing_ended_at",
                     "state",
+                    "supplement_count",
                     "receiving_unit",
                     "channel",
                     "procedure_version",

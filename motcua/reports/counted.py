@@ -37,7 +37,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import Exact, GreaterThan
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Apology, Dossier, DossierEvent, PauseInterval, PauseKind
@@ -52,7 +52,7 @@ from motcua.reports.counters import (
     instants_of,
     window_counts,
 )
-from motcua.reports.definitions import DossierFacts, Measure, counting_unit_id, local_date, period_measures
+from motcua.reports.definitions import DossierFacts, Measure, counting_unit_id, is_about_to_be_late, local_date
 from motcua.reports.models import FLOW_COLUMNS, CounterBucket, CounterFill, DossierTally, Grain
 from motcua.reports.processing_time import processing_minutes
 from motcua.reports.selectors import Figures, PeriodReport, ReportRun, facts_stream, figures_from
@@ -251,11 +251,25 @@ def _due_soon(run: ReportRun, last: datetime | None) -> Q:
     """Return the dossiers read raw for about-to-be-late: every candidate, or only the own-end states when counted.
 
     With `last` known, no appointment after it is within the threshold (the calendar tells office
-    minutes up to the bound, and beyond it wall-clock hours are over the threshold too).
+    minutes up to the bound, and beyond it wall-clock hours are over the threshold too). Left out as
+    well: the dossiers waiting for a single supplement requested by T, which have ended at the request
+    (definitions.end_of_processing), so are not pending at T — most of the own-end states at a year's end.
     """
     at = run.window.end
     due = Q(appointment_at__gte=at, appointment_at__lte=_due_soon_bound(at, run) if last is None else last)
-    return _pending_at(at) & due if last is None else _pending_at(at) & due & Q(state__in=OWN_END_STATES)
+    if last is None:
+        return _pending_at(at) & due
+    # NOT EXISTS with the dossier's own conditions inside it: PostgreSQL makes it an anti-join, which
+    # keeps the appointment index's (parallel) index-only scan; a NOT over (EXISTS AND state…) would not
+    ended_by_then = PauseInterval.objects.filter(
+        Exact(OuterRef("state"), State.SUPPLEMENT_REQUESTED),
+        Exact(OuterRef("supplement_count"), 1),
+        dossier_id=OuterRef("pk"),
+        kind=PauseKind.SUPPLEMENT,
+        ended_at__isnull=True,
+        started_at__lte=at,
+    )
+    return _pending_at(at) & due & Q(state__in=OWN_END_STATES) & ~Q(Exists(ended_by_then))
 
 
 def _about_to_be_late_counted(run: ReportRun, groups: _Groups, sums: _Sums, last: datetime) -> None:
@@ -352,11 +366,10 @@ def _read_at_instant(run: ReportRun, sums: _Sums, facts: DossierFacts, row: dict
     """Count the dossier if about to be late at T (unless counted in SQL); for a T inside a day, move it back to T."""
     start, at = run.window.start, run.window.end
     counts = sums.groups[run.grouping.key(row)]
-    if plan.last is None or row["state"] in OWN_END_STATES:
-        hours = run.threshold_hours
-        measures = period_measures(facts, start=start, end=at, calendar=run.calendar, threshold_hours=hours)
-        if Measure.ABOUT_TO_BE_LATE in measures:
-            counts[Measure.ABOUT_TO_BE_LATE.value] += 1
+    if (plan.last is None or row["state"] in OWN_END_STATES) and is_about_to_be_late(
+        facts, at, calendar=run.calendar, threshold_hours=run.threshold_hours
+    ):
+        counts[Measure.ABOUT_TO_BE_LATE.value] += 1
     day_end = end_of_day(local_date(at))
     if not plan.aligned and any(at <= moment <= day_end for moment in instants_of(facts)):
         minutes = processing_minutes(facts, run.calendars)

@@ -316,19 +316,26 @@ def facts_stream(
     else:  # no join: each row's state is checked below
         rows, of_dossiers = Dossier.objects.filter(pk__in=scope), Q(dossier_id__in=scope)
         of_withdrawn = of_dossiers
+
+    def read(query: QuerySet[Any, Any]) -> Iterator[Any]:
+        # a list of ids is a few thousand rows at most: one round trip, no server-side cursor
+        return query.iterator(chunk_size=CHUNK) if isinstance(scope, QuerySet) else iter(query)
+
     pauses = _Follower(
-        PauseInterval.objects.filter(of_dossiers)
-        .order_by("dossier_id", "started_at", "id")
-        .values("dossier_id", "started_at", "ended_at", "kind", "counts_clock")
-        .iterator(chunk_size=CHUNK)
+        read(
+            PauseInterval.objects.filter(of_dossiers)
+            .order_by("dossier_id", "started_at", "id")
+            .values("dossier_id", "started_at", "ended_at", "kind", "counts_clock")
+        )
     )
     withdrawals = _Follower(
-        DossierEvent.objects.filter(of_withdrawn, type="withdrawal_requested")
-        .order_by("dossier_id", "seq")
-        .values("dossier_id", "at")
-        .iterator(chunk_size=CHUNK)
+        read(
+            DossierEvent.objects.filter(of_withdrawn, type="withdrawal_requested")
+            .order_by("dossier_id", "seq")
+            .values("dossier_id", "at")
+        )
     )
-    for row in rows.order_by("id").values(*_ROW_FIELDS, *extra).iterator(chunk_size=CHUNK):
+    for row in read(rows.order_by("id").values(*_ROW_FIELDS, *extra)):
         withdrawal = withdrawals.take(row["id"]) if row["state"] in withdrawn_states else []
         stored = [Pause(p["started_at"], p["ended_at"], p["kind"], p["counts_clock"]) for p in pauses.take(row["id"])]
         facts = facts_build(

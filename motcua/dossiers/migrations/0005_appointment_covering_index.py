@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                     "accepted_at",
                     "processing_ended_at",
                     "state",
+                    "supplement_count",
                     "receiving_unit",
                     "channel",
                     "procedure_version",

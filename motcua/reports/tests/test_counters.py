@@ -8,8 +8,9 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
+from motcua.accounts.models import User
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, PauseInterval, PauseKind
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import APPLICANT, agency_setup
 from motcua.reports import counted as counted_module
@@ -492,4 +493,30 @@ def test_about_to_be_late_beyond_the_published_calendar_is_read_in_wall_clock_ho
         counted, raw = period_report(**window), period_report(**window, source="raw")
     # then the one due 7 wall-clock hours after T is about to be late, the one due 9 hours after is not
     assert raw.total.about_to_be_late == 1
+    assert comparable(counted) == comparable(raw)
+
+
+@pytest.mark.parametrize(
+    ("requested", "about_to_be_late"), [(datetime(2025, 3, 31, 10), 0), (datetime(2025, 4, 1, 8), 1)]
+)
+def test_a_dossier_waiting_for_its_only_supplement_is_about_to_be_late_only_if_asked_after_t(
+    history, requested, about_to_be_late
+):
+    # given d11, due Tue 1/4 09:00, now waiting for the only supplement, requested on 31/3 (by T) or on 1/4
+    setup, codes = history
+    dossier = Dossier.objects.get(code=codes["d11"])
+    PauseInterval.objects.create(
+        dossier=dossier,
+        kind=PauseKind.SUPPLEMENT,
+        started_at=requested.replace(tzinfo=VIETNAM),
+        reason="Bổ sung bản sao giấy chứng nhận quyền sử dụng đất",
+        requested_by=User.objects.first(),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(state=State.SUPPLEMENT_REQUESTED, supplement_count=1, counted=False)
+    with time_machine.travel(AFTER, tick=False):
+        counters_fill()
+    # when the report ending on 31/3 is read (T = its last instant)
+    counted, raw = both(setup)
+    # then a request by T ended its processing then (ST-7): it is about to be late only if asked after T
+    assert raw.total.about_to_be_late == about_to_be_late
     assert comparable(counted) == comparable(raw)
