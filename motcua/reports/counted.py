@@ -295,7 +295,9 @@ def _later_that_day(run: ReportRun) -> list[Q]:
     """Return the conditions that together find the dossiers with an instant after T and by the end of T's day.
 
     A superset: E of a withdrawal is its request (found through the stop after it, or the state),
-    E of a single unanswered supplement request is the request (its open pause).
+    E of a single unanswered supplement request is the request (its open pause). An appointment that
+    falls later that day changes the counts of a dossier pending at T only (overdue, about to be late):
+    one that had ended is early, on time or late by its dates whatever T is.
     """
     at = run.window.end
     day_end = end_of_day(local_date(at))
@@ -305,7 +307,7 @@ def _later_that_day(run: ReportRun) -> list[Q]:
     return [
         Q(accepted_at__gt=at, accepted_at__lte=day_end),
         Q(processing_ended_at__gt=at, processing_ended_at__lte=day_end),
-        Q(appointment_at__gte=at, appointment_at__lte=day_end),
+        _pending_at(at) & Q(appointment_at__gte=at, appointment_at__lte=day_end),  # it changes only what is pending
         Q(delivered_at__gt=at, delivered_at__lte=day_end),
         Q(pk__in=Apology.objects.filter(approved_at__gt=at, approved_at__lte=day_end).values("dossier_id")),
         Q(state=State.WITHDRAWAL_REQUESTED),
