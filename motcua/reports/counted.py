@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +43,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Apology, Dossier, DossierEvent, PauseInterval, PauseKind
 from motcua.dossiers.states import State
 from motcua.reports.counters import (
+    LATEST,
     MICROSECOND,
     STOCKS,
     DayChanges,
@@ -59,7 +60,6 @@ from motcua.reports.selectors import Figures, PeriodReport, ReportRun, facts_str
 from motcua.workdays.arith import CalendarError
 
 EPOCH = date(1900, 1, 1)  # before any dossier: the first day of every stock's sum
-NEVER = datetime(9999, 1, 1, tzinfo=UTC)  # the end of a dossier whose processing has not ended
 OPTIMISTIC_READS = 3
 RAW_CHUNK = 5000  # ids per read of raw rows (SQLite takes at most 32,766 parameters)
 _STOCK_MEASURES = {column: measure.value for column, measure, _test in STOCKS}
@@ -237,14 +237,15 @@ def _due_soon_last(run: ReportRun) -> datetime | None:
     return low
 
 
-def _pending_at(at: datetime) -> Q:
-    """Return the dossiers accepted by `at` whose processing had not ended by then (by `processing_ended_at`).
+def _pending_and_due(at: datetime, until: datetime) -> Q:
+    """Return the dossiers pending at `at` (by `processing_ended_at`) whose appointment is from `at` to `until`.
 
-    One comparison with the end or "never", not an OR of two conditions that PostgreSQL would answer
-    with two indexes and a visit to every row: so the appointment's covering index answers alone.
+    "Not ended by then" is one comparison with the end or "never", not an OR of two conditions that
+    PostgreSQL would answer with two indexes and a visit to every row: so the appointment's covering
+    index answers alone.
     """
-    ended = Coalesce("processing_ended_at", Value(NEVER))
-    return Q(accepted_at__lte=at) & Q(GreaterThan(ended, Value(at)))
+    ended = Coalesce("processing_ended_at", Value(LATEST))
+    return Q(GreaterThan(ended, Value(at)), accepted_at__lte=at, appointment_at__gte=at, appointment_at__lte=until)
 
 
 def _due_soon(run: ReportRun, last: datetime | None) -> Q:
@@ -256,9 +257,8 @@ def _due_soon(run: ReportRun, last: datetime | None) -> Q:
     (definitions.end_of_processing), so are not pending at T — most of the own-end states at a year's end.
     """
     at = run.window.end
-    due = Q(appointment_at__gte=at, appointment_at__lte=_due_soon_bound(at, run) if last is None else last)
     if last is None:
-        return _pending_at(at) & due
+        return _pending_and_due(at, _due_soon_bound(at, run))
     # NOT EXISTS with the dossier's own conditions inside it: PostgreSQL makes it an anti-join, which
     # keeps the appointment index's (parallel) index-only scan; a NOT over (EXISTS AND state…) would not
     ended_by_then = PauseInterval.objects.filter(
@@ -269,7 +269,7 @@ def _due_soon(run: ReportRun, last: datetime | None) -> Q:
         ended_at__isnull=True,
         started_at__lte=at,
     )
-    return _pending_at(at) & due & Q(state__in=OWN_END_STATES) & ~Q(Exists(ended_by_then))
+    return _pending_and_due(at, last) & Q(state__in=OWN_END_STATES) & ~Q(Exists(ended_by_then))
 
 
 def _about_to_be_late_counted(run: ReportRun, groups: _Groups, sums: _Sums, last: datetime) -> None:
@@ -278,7 +278,7 @@ def _about_to_be_late_counted(run: ReportRun, groups: _Groups, sums: _Sums, last
     The query reads the appointment index only; the units are kept in Python (see `_raw_ids`).
     """
     at = run.window.end
-    rows = Dossier.objects.filter(_pending_at(at), appointment_at__gte=at, appointment_at__lte=last)
+    rows = Dossier.objects.filter(_pending_and_due(at, last))
     rows = rows.exclude(state__in=OWN_END_STATES).order_by()
     column = _GROUP_COLUMN.get(run.grouping.group_by or "")
     columns = ["receiving_unit_id"] + ([column] if column and column != "unit_id" else [])
@@ -307,7 +307,7 @@ def _later_that_day(run: ReportRun) -> list[Q]:
     return [
         Q(accepted_at__gt=at, accepted_at__lte=day_end),
         Q(processing_ended_at__gt=at, processing_ended_at__lte=day_end),
-        _pending_at(at) & Q(appointment_at__gte=at, appointment_at__lte=day_end),  # it changes only what is pending
+        _pending_and_due(at, day_end),  # an appointment changes only what is pending
         Q(delivered_at__gt=at, delivered_at__lte=day_end),
         Q(pk__in=Apology.objects.filter(approved_at__gt=at, approved_at__lte=day_end).values("dossier_id")),
         Q(state=State.WITHDRAWAL_REQUESTED),
@@ -390,7 +390,7 @@ def _raw_part(run: ReportRun, groups: _Groups, sums: _Sums, *, plan: _Plan) -> N
     """
     ids = sorted(_raw_ids(run, aligned=plan.aligned, last=plan.last))
     rows = [item for chunk in _chunks(ids) for item in facts_stream(chunk, extra=("counted",))]
-    waiting = sorted(row["id"] for _facts, row in rows if not row["counted"])
+    waiting = [row["id"] for _facts, row in rows if not row["counted"]]  # in id order, as the rows
     fields = ("dossier_id", "unit_id", "procedure_version_id", "channel", "days")
     tallies = {
         tally["dossier_id"]: tally

@@ -52,7 +52,7 @@ BATCH = 2000  # dossiers per fill transaction: each is locked until its batch co
 REBUILD_BATCH = 10_000  # a rebuild counts everything: bigger batches share more month and year rows
 MICROSECOND = timedelta(microseconds=1)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
-_LATEST = datetime.max.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)  # later than any instant (also: not ended)
 
 # The instant each flow measure is counted at (definitions: is_received_in, is_resolved_in, …).
 _AT_ACCEPTANCE = frozenset(
@@ -114,7 +114,7 @@ def instants_of(facts: DossierFacts) -> list[datetime]:
 
 def _flows(facts: DossierFacts, minutes: int | None, changes: defaultdict[date, Counter[str]]) -> None:
     """Add each flow measure of the dossier on the day of the instant it is counted at."""
-    measures = period_measures(facts, start=_EARLIEST, end=_LATEST)
+    measures = period_measures(facts, start=_EARLIEST, end=LATEST)
     for measure in measures & FLOW_MEASURES:
         instant = _flow_instant(facts, measure)
         if instant is not None:

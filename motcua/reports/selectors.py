@@ -310,6 +310,7 @@ def facts_stream(
     those ids, never through a join that PostgreSQL may answer by walking a whole index.
     """
     withdrawn_states = [State.WITHDRAWAL_REQUESTED, State.STOPPED]
+    streamed = isinstance(scope, QuerySet)  # a list of ids is a caller's chunk or batch: read in one go
     if isinstance(scope, QuerySet):
         rows, ids = scope, scope.values("pk")
         of_dossiers, of_withdrawn = Q(dossier__in=ids), Q(dossier__in=ids.filter(state__in=withdrawn_states))
@@ -318,8 +319,7 @@ def facts_stream(
         of_withdrawn = of_dossiers
 
     def read(query: QuerySet[Any, Any]) -> Iterator[Any]:
-        # a list of ids is a few thousand rows at most: one round trip, no server-side cursor
-        return query.iterator(chunk_size=CHUNK) if isinstance(scope, QuerySet) else iter(query)
+        return query.iterator(chunk_size=CHUNK) if streamed else iter(query)
 
     pauses = _Follower(
         read(
